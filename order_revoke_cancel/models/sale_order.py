@@ -1,0 +1,503 @@
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare, float_is_zero
+
+from .tools import picking_quantity, reconcile_receivables
+
+CANCEL_OPTIONS_KEY = "order_cancel_options"
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    cancel_reason_id = fields.Many2one(
+        "sale.cancel.reason", "Cancel Reason", readonly=True, copy=False, tracking=True
+    )
+    cancel_note = fields.Text("Cancel Note", readonly=True, copy=False)
+    cancel_date = fields.Datetime("Cancelled On", readonly=True, copy=False, tracking=True)
+    cancel_user_id = fields.Many2one(
+        "res.users", "Cancelled By", readonly=True, copy=False, tracking=True
+    )
+    cancellation_ids = fields.One2many("sale.order.cancellation", "order_id", readonly=True)
+    cancellation_count = fields.Integer(compute="_compute_cancellation_count")
+    can_revoke_cancel = fields.Boolean(compute="_compute_can_revoke_cancel")
+
+    @api.depends("cancellation_ids")
+    def _compute_cancellation_count(self):
+        for order in self:
+            order.cancellation_count = len(order.cancellation_ids)
+
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_can_revoke_cancel(self):
+        allowed = self.env.user.has_group("order_revoke_cancel.group_revoke_cancel")
+        for order in self:
+            order.can_revoke_cancel = allowed and order.state == "cancel"
+
+    # ------------------------------------------------------------------
+    # Cancel
+    # ------------------------------------------------------------------
+    def get_cancel_impact(self):
+        """Every document a cancellation would create or cancel; changes nothing."""
+        impact = []
+        for order in self.filtered(lambda o: o.state != "cancel"):
+            impact += order._get_cancel_impact_one()
+        return impact
+
+    def _get_cancel_impact_one(self):
+        self.ensure_one()
+        impact = []
+        for picking in self._get_pickings_to_cancel():
+            impact.append(
+                self._impact_line("cancel_picking", picking, picking_quantity(picking, "demand"))
+            )
+        for picking, quantities in self._get_returnable_quantities().items():
+            impact.append(self._impact_line("return_picking", picking, sum(quantities.values())))
+        for invoice in self._get_invoices_to_cancel():
+            impact.append(self._impact_line("cancel_invoice", invoice, False, invoice.amount_total))
+        for invoice in self._get_invoices_to_credit():
+            impact.append(
+                self._impact_line("credit_note", invoice, False, invoice._uncredited_amount())
+            )
+        paid = self._get_refundable_amount()
+        if paid:
+            impact.append(
+                {
+                    "action": "refund_payment",
+                    "model": "sale.order",
+                    "res_id": self.id,
+                    "name": self.partner_id.display_name,
+                    "quantity": False,
+                    "amount": paid,
+                }
+            )
+        for purchase in self._get_cancel_purchase_orders():
+            impact.append(self._impact_line("notify_purchase", purchase, False, False))
+        return impact
+
+    def _impact_line(self, action, record, quantity=False, amount=False):
+        return {
+            "action": action,
+            "model": record._name,
+            "res_id": record.id,
+            "name": record.display_name,
+            "quantity": quantity,
+            "amount": amount,
+        }
+
+    def cancel_with_reversal(self, reason, note=None, receive_returns=False, refund_payments=False):
+        """Cancel and reverse what the orders caused; the public entry point of the engine."""
+        reason = self._get_cancel_reason(reason)
+        self._check_cancel_with_reversal(reason, note)
+        options = {
+            "reason_id": reason.id,
+            "note": note or False,
+            "receive_returns": bool(receive_returns),
+            "refund_payments": bool(refund_payments),
+        }
+        locked = self.filtered("locked")
+        if locked:
+            # Managers may cancel a locked order: unlocking is part of the cancellation and
+            # recorded in its snapshot, so revoke locks it again.
+            options["unlocked_order_ids"] = locked.ids
+            locked.write({"locked": False})
+        orders = self.with_context(**{CANCEL_OPTIONS_KEY: options})
+        orders._action_cancel()
+        return self.cancellation_ids.filtered(lambda c: c.state == "cancelled").sorted("id")[
+            -len(self) :
+        ]
+
+    def _get_cancel_reason(self, reason):
+        if isinstance(reason, int):
+            reason = self.env["sale.cancel.reason"].browse(reason)
+        if not reason or not reason.exists():
+            raise UserError(
+                self.env._(
+                    "Choose a cancellation reason to cancel %s.",
+                    ", ".join(self.mapped("name")),
+                )
+            )
+        return reason
+
+    def _check_cancel_with_reversal(self, reason, note):
+        for order in self:
+            if order.state == "cancel":
+                raise UserError(
+                    self.env._(
+                        "%s is already cancelled. Revoke its cancellation first if you need "
+                        "to cancel it again.",
+                        order.name,
+                    )
+                )
+            if reason.note_required and not (note or "").strip():
+                raise UserError(
+                    self.env._(
+                        "The reason “%(reason)s” needs a note: explain why %(order)s is cancelled.",
+                        reason=reason.name,
+                        order=order.name,
+                    )
+                )
+            if order.locked and not (
+                self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+            ):
+                raise UserError(
+                    self.env._(
+                        "%s is locked. Ask a sales manager to cancel it, or to unlock it first.",
+                        order.name,
+                    )
+                )
+
+    def _action_cancel(self):
+        """Extend `sale._action_cancel`: reverse deliveries, invoices and payments of confirmed
+        orders and keep a ledger of it, whichever path cancelled them."""
+        options = self.env.context.get(CANCEL_OPTIONS_KEY) or {}
+        orders = self.filtered(lambda o: o.state != "cancel")
+        orders._check_reversal_rights(options)
+        snapshots = orders._prepare_cancellation_vals(options)
+        res = super()._action_cancel()
+        # Returns are created after super(): sale_stock cancels every open picking of the order.
+        for order in orders:
+            cancellation = self.env["sale.order.cancellation"].create(snapshots[order.id])
+            order._reverse_documents(cancellation, options)
+            order._notify_cancellation_change(cancellation)
+        orders.write(
+            {
+                "cancel_reason_id": options.get("reason_id", False),
+                "cancel_note": options.get("note", False),
+                "cancel_date": fields.Datetime.now(),
+                "cancel_user_id": self.env.user.id,
+            }
+        )
+        return res
+
+    def _needs_reversal(self):
+        """Whether cancelling would create returns, credit notes or refunds (a pure predicate)."""
+        self.ensure_one()
+        return bool(
+            self.state == "sale"
+            and (self._get_returnable_quantities() or self._get_invoices_to_credit())
+        )
+
+    def _check_reversal_rights(self, options):
+        if self.env.su or self.env.user.has_group("order_revoke_cancel.group_cancel_reversal"):
+            return
+        needing = self.filtered(lambda o: o._needs_reversal())
+        if needing or options.get("refund_payments") or options.get("receive_returns"):
+            raise AccessError(
+                self.env._(
+                    "Cancelling %s creates returns, credit notes or refunds, which only users "
+                    "allowed to cancel with reversal may do. Ask your sales manager.",
+                    ", ".join((needing or self).mapped("name")),
+                )
+            )
+
+    def _prepare_cancellation_vals(self, options):
+        """Snapshot, before anything changes, of what revoke must restore (per order id)."""
+        result = {}
+        for order in self:
+            result[order.id] = {
+                "order_id": order.id,
+                "reason_id": options.get("reason_id", False),
+                "note": options.get("note", False),
+                "receive_returns": options.get("receive_returns", False),
+                "refund_payments": options.get("refund_payments", False),
+                "user_id": self.env.user.id,
+                "date": fields.Datetime.now(),
+                "amount_total": order.amount_total,
+                "previous_state": order.state,
+                "previous_locked": order.locked
+                or order.id in options.get("unlocked_order_ids", []),
+                "previous_date_order": order.date_order,
+                "previous_signature": order.signature,
+                "previous_signed_by": order.signed_by,
+                "previous_signed_on": order.signed_on,
+                "previous_receivable": order._get_open_receivable(),
+                "cancelled_picking_ids": [Command.set(order._get_pickings_to_cancel().ids)],
+                "cancelled_invoice_ids": [Command.set(order._get_invoices_to_cancel().ids)],
+                "line_ids": [
+                    Command.create(
+                        {
+                            "sale_line_id": line.id,
+                            "qty_delivered": line.qty_delivered,
+                            "qty_invoiced": line.qty_invoiced,
+                        }
+                    )
+                    for line in order.order_line.filtered(lambda sol: not sol.display_type)
+                ],
+            }
+        return result
+
+    def _get_pickings_to_cancel(self):
+        return self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+
+    def _get_invoices_to_cancel(self):
+        return self.invoice_ids.filtered(lambda m: m.state == "draft")
+
+    def _get_invoices_to_credit(self):
+        return self.invoice_ids.filtered(
+            lambda m: (
+                m.state == "posted"
+                and m.move_type == "out_invoice"
+                and not float_is_zero(
+                    m._uncredited_amount(), precision_rounding=m.currency_id.rounding
+                )
+            )
+        )
+
+    def _get_open_receivable(self):
+        invoices = self.invoice_ids.filtered(lambda m: m.state == "posted")
+        return sum(invoices.mapped("amount_residual_signed"))
+
+    def _get_returnable_quantities(self):
+        """{done customer delivery: {move: quantity delivered and not yet returned}}."""
+        result = {}
+        pickings = self.picking_ids.filtered(
+            lambda p: p.state == "done" and p.location_dest_id.usage == "customer"
+        )
+        for picking in pickings:
+            quantities = {}
+            for move in picking.move_ids.filtered(lambda m: m.state == "done" and m.sale_line_id):
+                returned = sum(
+                    m.quantity
+                    for m in move.returned_move_ids
+                    if m.state != "cancel" and m.to_refund
+                )
+                qty = move.quantity - returned
+                if float_compare(qty, 0, precision_rounding=move.product_uom.rounding) > 0:
+                    quantities[move] = qty
+            if quantities:
+                result[picking] = quantities
+        return result
+
+    def _get_refundable_amount(self):
+        """Money received on the order's invoices, that a refund would pay back."""
+        invoices = self._get_invoices_to_credit()
+        return sum(inv.amount_total - inv.amount_residual for inv in invoices) or False
+
+    def _get_cancel_purchase_orders(self):
+        """Purchase orders the buyer must hear about (only with sale_purchase installed)."""
+        if not hasattr(self, "_get_purchase_orders"):
+            return self.env["ir.model"]
+        # A salesman may not read purchase lines (odoo/odoo#121079): sudo only to find them.
+        purchases = self.sudo()._get_purchase_orders().filtered(lambda p: p.state != "cancel")
+        return purchases.sudo(False)
+
+    # ------------------------------------------------------------------
+    # Reversal documents
+    # ------------------------------------------------------------------
+    def _reverse_documents(self, cancellation, options):
+        """Create the returns, credit notes and refunds of one freshly cancelled order."""
+        self.ensure_one()
+        returns = self._create_cancel_returns(receive=options.get("receive_returns"))
+        credit_notes = self._create_cancel_credit_notes()
+        refunds = self.env["account.payment"]
+        if options.get("refund_payments"):
+            refunds = self._refund_credit_notes(credit_notes)
+        cancellation.write(
+            {
+                "return_picking_ids": [Command.set(returns.ids)],
+                "credit_note_ids": [Command.set(credit_notes.ids)],
+                "refund_payment_ids": [Command.set(refunds.ids)],
+            }
+        )
+
+    def _create_cancel_returns(self, receive=False):
+        returns = self.env["stock.picking"]
+        for picking, quantities in self._get_returnable_quantities().items():
+            returns |= self._create_return(picking, quantities)
+        if receive and returns:
+            self._receive_returns(returns)
+        return returns
+
+    def _create_return(self, picking, quantities):
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(
+                active_id=picking.id, active_ids=picking.ids, active_model="stock.picking"
+            )
+            .create({})
+        )
+        for line in wizard.product_return_moves:
+            line.write(self._prepare_return_line_vals(line, quantities.get(line.move_id, 0.0)))
+        return wizard._create_return()
+
+    def _prepare_return_line_vals(self, line, quantity):
+        # to_refund makes qty_delivered drop once the return is received.
+        return {"quantity": quantity, "to_refund": True}
+
+    def _receive_returns(self, returns):
+        for move in returns.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        returns.with_context(skip_backorder=True, skip_sms=True).button_validate()
+
+    def _create_cancel_credit_notes(self):
+        invoices = self._get_invoices_to_credit()
+        if not invoices:
+            return self.env["account.move"]
+        today = fields.Date.context_today(self)
+        credit_notes = invoices._reverse_moves(
+            [self._prepare_credit_note_vals(invoice, today) for invoice in invoices]
+        )
+        for invoice, credit_note in zip(invoices, credit_notes, strict=True):
+            credit_note._deduct_already_credited(invoice)
+        empty = credit_notes.filtered(lambda m: not m.invoice_line_ids)
+        empty.unlink()  # drafts only: nothing was left to credit on them
+        credit_notes -= empty
+        credit_notes.action_post()
+        for credit_note in credit_notes:
+            reconcile_receivables(credit_note.reversed_entry_id | credit_note)
+        return credit_notes
+
+    def _prepare_credit_note_vals(self, invoice, date):
+        return {
+            "ref": self.env._(
+                "Cancellation of %(order)s: %(invoice)s", order=self.name, invoice=invoice.name
+            ),
+            "date": date,
+            "invoice_date": date,
+            "invoice_date_due": False,
+            "invoice_payment_term_id": False,
+        }
+
+    def _refund_credit_notes(self, credit_notes):
+        to_refund = credit_notes.filtered(lambda m: m.amount_residual > 0)
+        if not to_refund:
+            return self.env["account.payment"]
+        register = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=to_refund.ids)
+            .create({"group_payment": False})
+        )
+        return register._create_payments()
+
+    # ------------------------------------------------------------------
+    # Revoke
+    # ------------------------------------------------------------------
+    def get_revoke_impact(self):
+        """What revoking would create, cancel or restore; changes nothing."""
+        impact = []
+        for order in self.filtered(lambda o: o.state == "cancel"):
+            cancellation = order._get_last_cancellation()
+            if cancellation:
+                impact += cancellation._get_revoke_impact()
+            else:
+                impact.append(order._impact_line("new_delivery", order, False, False))
+        return impact
+
+    def _get_last_cancellation(self):
+        self.ensure_one()
+        return self.cancellation_ids.filtered(lambda c: c.state == "cancelled").sorted("id")[-1:]
+
+    def revoke_cancel(self, note=None):
+        """Restore cancelled orders exactly as they were before their cancellation."""
+        if not (self.env.su or self.env.user.has_group("order_revoke_cancel.group_revoke_cancel")):
+            raise AccessError(
+                self.env._(
+                    "Only users allowed to revoke cancellations may restore %s. "
+                    "Ask your sales manager.",
+                    ", ".join(self.mapped("name")),
+                )
+            )
+        revoked = self.env["sale.order.cancellation"]
+        for order in self:
+            if order.state != "cancel":
+                raise UserError(
+                    self.env._("%s is not cancelled: there is nothing to revoke.", order.name)
+                )
+            cancellation = order._get_last_cancellation()
+            if cancellation:
+                revoked |= cancellation._revoke(note)
+            else:
+                order._revoke_native_cancel(note)
+        return revoked
+
+    def _revoke_native_cancel(self, note):
+        """An order cancelled before this addon (no ledger): confirm it again if it had been."""
+        self.ensure_one()
+        previous = self._get_state_before_native_cancel()
+        self.action_draft()
+        if previous == "sale":
+            self.action_confirm()
+        elif previous == "sent":
+            self.state = "sent"
+        self.message_post(
+            body=Markup("%s<br/>%s") % (self.env._("Cancellation revoked."), note or "")
+        )
+
+    def _get_state_before_native_cancel(self):
+        tracking = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id.model", "=", self._name),
+                    ("mail_message_id.res_id", "=", self.id),
+                    ("field_id.name", "=", "state"),
+                    ("field_id.model", "=", self._name),
+                ],
+                order="id desc",
+                limit=1,
+            )
+        )
+        if tracking.old_value_char:
+            states = dict(self._fields["state"]._description_selection(self.env))
+            reverse = {label: key for key, label in states.items()}
+            return reverse.get(tracking.old_value_char, "draft")
+        return "sale" if (self.picking_ids or self.invoice_ids) else "draft"
+
+    def action_revoke_cancel(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Revoke Cancellation of %s", self.name),
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order.revoke.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_view_cancellations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "order_revoke_cancel.action_sale_order_cancellation"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if len(self.cancellation_ids) == 1:
+            action.update(
+                view_mode="form", res_id=self.cancellation_ids.id, views=[(False, "form")]
+            )
+        return action
+
+    # ------------------------------------------------------------------
+    # Notifications
+    # ------------------------------------------------------------------
+    def _notify_cancellation_change(self, cancellation, revoked=False):
+        self.ensure_one()
+        if revoked:
+            title = self.env._("Cancellation revoked.")
+            note = cancellation.revoke_note
+        else:
+            title = self.env._("Order cancelled. Reason: %s", cancellation.reason_id.name or "-")
+            note = cancellation.note
+        body = Markup("<p>%s</p>") % title
+        if note:
+            body += Markup("<p>%s</p>") % note
+        body += cancellation._message_summary(revoked=revoked)
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        self._schedule_cancel_activities(title, revoked)
+
+    def _schedule_cancel_activities(self, summary, revoked):
+        users = self.company_id.cancel_notify_group_ids.users.filtered(
+            lambda u: not u.share and u.active
+        )
+        xmlid = (
+            "order_revoke_cancel.mail_activity_order_revoked"
+            if revoked
+            else "order_revoke_cancel.mail_activity_order_cancelled"
+        )
+        for user in users:
+            self.sudo().activity_schedule(xmlid, user_id=user.id, summary=summary)

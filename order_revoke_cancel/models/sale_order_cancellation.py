@@ -1,0 +1,349 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from .tools import picking_quantity, reconcile_receivables
+
+ORDER_STATES = [
+    ("draft", "Quotation"),
+    ("sent", "Quotation Sent"),
+    ("sale", "Sales Order"),
+    ("cancel", "Cancelled"),
+]
+
+
+class SaleOrderCancellation(models.Model):
+    """The ledger of one cancellation: what the order was and which documents changed.
+
+    Revoke reads nothing but this record, which is what makes it exact.
+    """
+
+    _name = "sale.order.cancellation"
+    _description = "Sales Order Cancellation"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    order_id = fields.Many2one(
+        "sale.order", required=True, ondelete="cascade", index=True, check_company=True
+    )
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="order_id.currency_id", store=True)
+    partner_id = fields.Many2one(related="order_id.partner_id", store=True, string="Customer")
+    salesperson_id = fields.Many2one(related="order_id.user_id", store=True, string="Salesperson")
+    amount_total = fields.Monetary(
+        "Order Total", currency_field="currency_id", readonly=True, aggregator="sum"
+    )
+    reason_id = fields.Many2one("sale.cancel.reason", readonly=True, index=True)
+    note = fields.Text(readonly=True)
+    user_id = fields.Many2one("res.users", "Cancelled By", readonly=True, index=True)
+    date = fields.Datetime("Cancelled On", readonly=True, index=True)
+    state = fields.Selection(
+        [("cancelled", "Cancelled"), ("revoked", "Revoked")],
+        default="cancelled",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    receive_returns = fields.Boolean("Returns Received at Once", readonly=True)
+    refund_payments = fields.Boolean("Payments Refunded", readonly=True)
+
+    # What revoke must restore.
+    previous_state = fields.Selection(ORDER_STATES, readonly=True)
+    previous_locked = fields.Boolean(readonly=True)
+    previous_date_order = fields.Datetime(readonly=True)
+    previous_signature = fields.Image(readonly=True, attachment=True, max_width=1024)
+    previous_signed_by = fields.Char(readonly=True)
+    previous_signed_on = fields.Datetime(readonly=True)
+    previous_receivable = fields.Monetary(
+        "Open Receivable Before",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="Open amount of the order's customer invoices, in company currency.",
+    )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    line_ids = fields.One2many("sale.order.cancellation.line", "cancellation_id", readonly=True)
+
+    # What the cancellation did.
+    return_picking_ids = fields.Many2many(
+        "stock.picking", "sale_cancellation_return_picking_rel", string="Returns", readonly=True
+    )
+    cancelled_picking_ids = fields.Many2many(
+        "stock.picking",
+        "sale_cancellation_cancelled_picking_rel",
+        string="Cancelled Deliveries",
+        readonly=True,
+    )
+    credit_note_ids = fields.Many2many(
+        "account.move", "sale_cancellation_credit_note_rel", string="Credit Notes", readonly=True
+    )
+    cancelled_invoice_ids = fields.Many2many(
+        "account.move",
+        "sale_cancellation_cancelled_invoice_rel",
+        string="Cancelled Draft Invoices",
+        readonly=True,
+    )
+    refund_payment_ids = fields.Many2many(
+        "account.payment", "sale_cancellation_refund_payment_rel", string="Refunds", readonly=True
+    )
+
+    # What revoke did.
+    revoke_user_id = fields.Many2one("res.users", "Revoked By", readonly=True)
+    revoke_date = fields.Datetime("Revoked On", readonly=True)
+    revoke_note = fields.Text(readonly=True)
+    revoke_cancelled_return_ids = fields.Many2many(
+        "stock.picking",
+        "sale_cancellation_revoke_return_rel",
+        string="Returns Cancelled by Revoke",
+        readonly=True,
+    )
+    revoke_picking_ids = fields.Many2many(
+        "stock.picking",
+        "sale_cancellation_revoke_picking_rel",
+        string="New Deliveries",
+        readonly=True,
+    )
+    revoke_invoice_ids = fields.Many2many(
+        "account.move",
+        "sale_cancellation_revoke_invoice_rel",
+        string="Invoices Reversing Credit Notes",
+        readonly=True,
+    )
+    restored_invoice_ids = fields.Many2many(
+        "account.move",
+        "sale_cancellation_restored_invoice_rel",
+        string="Invoices Back to Draft",
+        readonly=True,
+    )
+
+    @api.depends("order_id.name", "date")
+    def _compute_name(self):
+        for cancellation in self:
+            cancellation.name = self.env._(
+                "%(order)s cancelled on %(date)s",
+                order=cancellation.order_id.name,
+                date=fields.Date.to_string(cancellation.date) if cancellation.date else "",
+            )
+
+    # ------------------------------------------------------------------
+    # Revoke
+    # ------------------------------------------------------------------
+    def _get_revoke_blockers(self):
+        """Everything that stands in the way of an exact revoke, as sentences for one message."""
+        self.ensure_one()
+        blockers = []
+        company = self.company_id
+        if company.revoke_cancel_days and self.date:
+            limit = self.date + timedelta(days=company.revoke_cancel_days)
+            if fields.Datetime.now() > limit:
+                blockers.append(
+                    self.env._(
+                        "The revoke window of %(days)s days ended on %(date)s.",
+                        days=company.revoke_cancel_days,
+                        date=fields.Date.to_string(limit),
+                    )
+                )
+        today = fields.Date.context_today(self)
+        for credit_note in self.credit_note_ids.filtered(lambda m: m.state == "posted"):
+            lock_date = company._get_user_fiscal_lock_date(credit_note.journal_id)
+            if lock_date >= today:
+                blockers.append(
+                    self.env._(
+                        "Journal %(journal)s is locked until %(date)s: the entry reversing "
+                        "%(move)s cannot be posted.",
+                        journal=credit_note.journal_id.display_name,
+                        date=fields.Date.to_string(lock_date),
+                        move=credit_note.name,
+                    )
+                )
+        for credit_note in self.credit_note_ids.filtered(lambda m: m.state != "posted"):
+            blockers.append(
+                self.env._(
+                    "Credit note %(move)s is no longer posted; repost or reverse it by hand first.",
+                    move=credit_note.display_name,
+                )
+            )
+        for invoice in self.cancelled_invoice_ids.filtered(lambda m: m.state != "cancel"):
+            if invoice.state == "posted":
+                blockers.append(
+                    self.env._(
+                        "Invoice %(move)s was posted after the cancellation.",
+                        move=invoice.name,
+                    )
+                )
+        return blockers
+
+    def _get_revoke_impact(self):
+        """Preview of `_revoke`, in the shape of `sale.order.get_cancel_impact`."""
+        impact = []
+        for cancellation in self:
+            order = cancellation.order_id
+            for picking in cancellation.return_picking_ids.filtered(
+                lambda p: p.state not in ("done", "cancel")
+            ):
+                impact.append(
+                    order._impact_line(
+                        "cancel_return", picking, picking_quantity(picking, "demand")
+                    )
+                )
+            redeliver = cancellation._get_qty_to_redeliver()
+            if redeliver:
+                impact.append(
+                    {
+                        "action": "new_delivery",
+                        "model": "sale.order",
+                        "res_id": order.id,
+                        "name": order.name,
+                        "quantity": sum(redeliver.values()),
+                        "amount": False,
+                    }
+                )
+            for invoice in cancellation.cancelled_invoice_ids.filtered(
+                lambda m: m.state == "cancel"
+            ):
+                impact.append(
+                    order._impact_line("restore_invoice", invoice, False, invoice.amount_total)
+                )
+            for credit_note in cancellation.credit_note_ids.filtered(lambda m: m.state == "posted"):
+                impact.append(
+                    order._impact_line(
+                        "reverse_credit_note", credit_note, False, credit_note.amount_total
+                    )
+                )
+            for payment in cancellation.refund_payment_ids:
+                impact.append(
+                    order._impact_line("reconcile_payment", payment, False, payment.amount)
+                )
+        return impact
+
+    def _get_qty_to_redeliver(self):
+        """Per sale line, what the order had delivered and will no longer have once the
+        unreceived returns are cancelled: it must be delivered again."""
+        self.ensure_one()
+        result = {}
+        for snapshot in self.line_ids:
+            line = snapshot.sale_line_id
+            if line.product_id.type != "consu" or line.is_expense:
+                continue
+            received_back = sum(
+                move.product_uom._compute_quantity(move.quantity, line.product_uom)
+                for move in self.return_picking_ids.move_ids
+                if move.state == "done" and move.sale_line_id == line
+            )
+            undelivered = line.product_uom_qty - snapshot.qty_delivered
+            missing = received_back + max(undelivered, 0.0)
+            if missing > 0:
+                result[line] = missing
+        return result
+
+    def _revoke(self, note=None):
+        """Undo the cancellations in `self`, newest first, from what their ledger recorded."""
+        for cancellation in self.sorted("id", reverse=True):
+            blockers = cancellation._get_revoke_blockers()
+            if blockers:
+                raise UserError(
+                    self.env._(
+                        "The cancellation of %(order)s cannot be revoked:\n%(blockers)s",
+                        order=cancellation.order_id.name,
+                        blockers="\n".join(f"- {b}" for b in blockers),
+                    )
+                )
+            cancellation._revoke_one(note)
+        return self
+
+    def _revoke_one(self, note):
+        order = self.order_id
+        returns = self.return_picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        returns.action_cancel()
+        restored = self.cancelled_invoice_ids.filtered(lambda m: m.state == "cancel")
+        restored.button_draft()
+        pickings_before = order.picking_ids
+        order.write(self._prepare_order_restore_vals())
+        if self.previous_state == "sale":
+            order.order_line._action_launch_stock_rule()
+        invoices = self._reverse_credit_notes()
+        if self.previous_locked:
+            # Relock only now: a locked order does not launch procurement.
+            order.locked = True
+        self.write(
+            {
+                "state": "revoked",
+                "revoke_user_id": self.env.user.id,
+                "revoke_date": fields.Datetime.now(),
+                "revoke_note": note,
+                "revoke_cancelled_return_ids": [Command.set(returns.ids)],
+                "revoke_picking_ids": [Command.set((order.picking_ids - pickings_before).ids)],
+                "revoke_invoice_ids": [Command.set(invoices.ids)],
+                "restored_invoice_ids": [Command.set(restored.ids)],
+            }
+        )
+        order._notify_cancellation_change(self, revoked=True)
+
+    def _prepare_order_restore_vals(self):
+        return {
+            "state": self.previous_state or "draft",
+            "locked": False,
+            "date_order": self.previous_date_order,
+            "signature": self.previous_signature,
+            "signed_by": self.previous_signed_by,
+            "signed_on": self.previous_signed_on,
+            "cancel_reason_id": False,
+            "cancel_note": False,
+            "cancel_date": False,
+            "cancel_user_id": False,
+        }
+
+    def _reverse_credit_notes(self):
+        """Undo the credit notes with new posted invoices: reversing a credit note gives an
+        invoice linked to the same sale lines, so `qty_invoiced` and the receivable come back
+        without touching any posted entry."""
+        credit_notes = self.credit_note_ids.filtered(lambda m: m.state == "posted")
+        if not credit_notes:
+            return self.env["account.move"]
+        today = fields.Date.context_today(self)
+        invoices = credit_notes._reverse_moves(
+            [self._prepare_revoke_invoice_vals(credit_note, today) for credit_note in credit_notes]
+        )
+        invoices.action_post()
+        for credit_note, invoice in zip(credit_notes, invoices, strict=True):
+            reconcile_receivables(credit_note | invoice)
+        return invoices
+
+    def _prepare_revoke_invoice_vals(self, credit_note, date):
+        return {
+            "ref": self.env._("Revoked cancellation: %s", credit_note.name),
+            "date": date,
+            "invoice_date": date,
+            "invoice_date_due": False,
+            "invoice_payment_term_id": credit_note.reversed_entry_id.invoice_payment_term_id.id,
+        }
+
+    def _message_summary(self, revoked=False):
+        """HTML list of every document the cancellation (or its revoke) touched."""
+        if revoked:
+            groups = [
+                (self.env._("Returns cancelled"), self.revoke_cancelled_return_ids),
+                (self.env._("New deliveries"), self.revoke_picking_ids),
+                (self.env._("Invoices back to draft"), self.restored_invoice_ids),
+                (self.env._("Invoices reversing the credit notes"), self.revoke_invoice_ids),
+            ]
+        else:
+            groups = [
+                (self.env._("Deliveries cancelled"), self.cancelled_picking_ids),
+                (self.env._("Returns"), self.return_picking_ids),
+                (self.env._("Draft invoices cancelled"), self.cancelled_invoice_ids),
+                (self.env._("Credit notes"), self.credit_note_ids),
+                (self.env._("Refunds"), self.refund_payment_ids),
+            ]
+        items = Markup()
+        for label, records in groups:
+            if records:
+                links = Markup(", ").join(record._get_html_link() for record in records)
+                items += Markup("<li>%s: %s</li>") % (label, links)
+        return Markup("<ul>%s</ul>") % items if items else Markup()

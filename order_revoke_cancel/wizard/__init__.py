@@ -1,0 +1,4 @@
+from . import sale_order_cancel_impact
+from . import sale_order_cancel
+from . import sale_mass_cancel_orders
+from . import sale_order_revoke_cancel

@@ -1,0 +1,58 @@
+from odoo import api, fields, models
+
+
+class SaleOrderCancel(models.TransientModel):
+    _inherit = "sale.order.cancel"
+
+    cancel_reason_id = fields.Many2one("sale.cancel.reason", "Reason")
+    cancel_note = fields.Text("Note")
+    note_required = fields.Boolean(related="cancel_reason_id.note_required")
+    reason_required = fields.Boolean(compute="_compute_reason_required")
+    receive_returns = fields.Boolean(
+        "Receive Returns Now",
+        help="Validate the return pickings at once, as if the goods were already back.",
+    )
+    refund_payments = fields.Boolean(
+        "Refund Payments",
+        help="Pay back the money already received, by an outbound payment on the credit notes. "
+        "Otherwise it stays on the customer's account as credit.",
+    )
+    can_reverse = fields.Boolean(compute="_compute_can_reverse")
+    impact_line_ids = fields.One2many(
+        "sale.order.cancel.impact",
+        "wizard_id",
+        compute="_compute_impact_line_ids",
+        store=True,
+        precompute=True,
+        readonly=True,
+    )
+
+    @api.depends("order_id")
+    def _compute_reason_required(self):
+        for wizard in self:
+            wizard.reason_required = wizard.order_id.state == "sale"
+
+    @api.depends_context("uid")
+    def _compute_can_reverse(self):
+        allowed = self.env.user.has_group("order_revoke_cancel.group_cancel_reversal")
+        for wizard in self:
+            wizard.can_reverse = allowed
+
+    @api.depends("order_id")
+    def _compute_impact_line_ids(self):
+        Impact = self.env["sale.order.cancel.impact"]
+        for wizard in self:
+            wizard.impact_line_ids = Impact._impact_commands(wizard.order_id.get_cancel_impact())
+
+    def action_cancel(self):
+        """Extend the native wizard: cancel through the reversal engine with the reason."""
+        self.ensure_one()
+        return (
+            self.order_id.with_context(disable_cancel_warning=True).cancel_with_reversal(
+                self.cancel_reason_id,
+                note=self.cancel_note,
+                receive_returns=self.receive_returns,
+                refund_payments=self.refund_payments,
+            )
+            and True
+        )

@@ -1,0 +1,58 @@
+from odoo import Command, api, fields, models
+
+IMPACT_ACTIONS = [
+    ("cancel_picking", "Cancel delivery"),
+    ("return_picking", "Return goods"),
+    ("cancel_invoice", "Cancel draft invoice"),
+    ("credit_note", "Credit note"),
+    ("refund_payment", "Refund payment"),
+    ("notify_purchase", "Notify purchase"),
+    ("cancel_return", "Cancel return"),
+    ("new_delivery", "New delivery"),
+    ("restore_invoice", "Invoice back to draft"),
+    ("reverse_credit_note", "Reverse credit note"),
+    ("reconcile_payment", "Customer owes refund again"),
+]
+
+
+class SaleOrderCancelImpact(models.TransientModel):
+    """One line of a cancel or revoke preview: a document and what will happen to it."""
+
+    _name = "sale.order.cancel.impact"
+    _description = "Cancellation Impact Line"
+
+    wizard_id = fields.Many2one("sale.order.cancel", ondelete="cascade")
+    revoke_wizard_id = fields.Many2one("sale.order.revoke.cancel", ondelete="cascade")
+    action = fields.Selection(IMPACT_ACTIONS, required=True)
+    res_model = fields.Char()
+    res_id = fields.Many2oneReference(model_field="res_model")
+    name = fields.Char("Document")
+    quantity = fields.Float(digits="Product Unit of Measure")
+    amount = fields.Float()
+
+    @api.model
+    def _impact_commands(self, impact):
+        """One2many commands building the preview lines from `get_*_impact()` dicts."""
+        return [Command.clear()] + [
+            Command.create(
+                {
+                    "action": line["action"],
+                    "res_model": line["model"],
+                    "res_id": line["res_id"],
+                    "name": line["name"],
+                    "quantity": line["quantity"] or 0.0,
+                    "amount": line["amount"] or 0.0,
+                }
+            )
+            for line in impact
+        ]
+
+    def action_open_document(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "target": "current",
+        }
