@@ -27,5 +27,4 @@
             "order_revoke_cancel/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
 }

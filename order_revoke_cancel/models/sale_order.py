@@ -13,9 +13,9 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     cancel_reason_id = fields.Many2one(
-        "sale.cancel.reason", "Cancel Reason", readonly=True, copy=False, tracking=True
+        "sale.cancel.reason", readonly=True, copy=False, tracking=True
     )
-    cancel_note = fields.Text("Cancel Note", readonly=True, copy=False)
+    cancel_note = fields.Text(readonly=True, copy=False)
     cancel_date = fields.Datetime("Cancelled On", readonly=True, copy=False, tracking=True)
     cancel_user_id = fields.Many2one(
         "res.users", "Cancelled By", readonly=True, copy=False, tracking=True

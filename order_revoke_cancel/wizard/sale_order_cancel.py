@@ -13,7 +13,6 @@ class SaleOrderCancel(models.TransientModel):
         help="Validate the return pickings at once, as if the goods were already back.",
     )
     refund_payments = fields.Boolean(
-        "Refund Payments",
         help="Pay back the money already received, by an outbound payment on the credit notes. "
         "Otherwise it stays on the customer's account as credit.",
     )

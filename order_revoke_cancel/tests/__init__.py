@@ -1,0 +1,2 @@
+from . import test_cancel_reversal
+from . import test_revoke_cancel

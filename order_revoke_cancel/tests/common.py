@@ -1,0 +1,132 @@
+from odoo import Command
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.sale.tests.common import TestSaleCommon
+
+
+@tagged("post_install", "-at_install")
+class OrderEndOfLifeCase(TestSaleCommon):
+    """An order's life in small steps: confirm, deliver, invoice, pay, and what to look at."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.stock_location = cls.warehouse.lot_stock_id
+        cls.storable = cls.env["product.product"].create(
+            {
+                "name": "Office chair",
+                "type": "consu",
+                "is_storable": True,
+                "invoice_policy": "order",
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.storable, cls.stock_location, 1000)
+        cls.service = cls.env["product.product"].create(
+            {
+                "name": "Installation",
+                "type": "service",
+                "invoice_policy": "order",
+                "list_price": 50.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        cls.reason = cls.env.ref("order_revoke_cancel.cancel_reason_customer_request")
+        cls.reason_other = cls.env.ref("order_revoke_cancel.cancel_reason_other")
+        company_ids = [Command.set(cls.company.ids)]
+        cls.salesman = new_test_user(
+            cls.env,
+            login="plain_salesman",
+            groups="sales_team.group_sale_salesman,stock.group_stock_user",
+            company_id=cls.company.id,
+            company_ids=company_ids,
+        )
+        cls.sales_manager = new_test_user(
+            cls.env,
+            login="orc_sales_manager",
+            groups="sales_team.group_sale_manager,stock.group_stock_user,account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=company_ids,
+        )
+
+    # ---- building an order's history ---------------------------------------------------------
+    def create_order(self, lines=None, partner=None, **values):
+        lines = lines or [(self.storable, 5)]
+        return self.env["sale.order"].create(
+            {
+                "partner_id": (partner or self.partner_a).id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": product.id, "product_uom_qty": qty, "price_unit": 100.0}
+                    )
+                    for product, qty in lines
+                ],
+                **values,
+            }
+        )
+
+    def confirmed_order(self, lines=None, **values):
+        order = self.create_order(lines, **values)
+        order.action_confirm()
+        return order
+
+    def deliver(self, order, qty=None, backorder=True):
+        """Validate the order's open delivery for `qty` per move (all of it by default)."""
+        picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))[:1]
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty if qty is None else qty
+            move.picked = True
+        ctx = {} if backorder else {"picking_ids_not_to_backorder": picking.ids}
+        res = picking.with_context(**ctx).button_validate()
+        if isinstance(res, dict) and res.get("res_model") == "stock.backorder.confirmation":
+            wizard = self.env["stock.backorder.confirmation"].with_context(**res["context"])
+            wizard.create({}).process()
+        return picking
+
+    def invoice(self, order, post=True):
+        invoice = order._create_invoices()
+        if post:
+            invoice.action_post()
+        return invoice
+
+    def pay(self, invoice, amount=None):
+        register = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        )
+        values = {"amount": amount} if amount is not None else {}
+        return register.create(values)._create_payments()
+
+    def receive(self, pickings):
+        for move in pickings.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        pickings.button_validate()
+
+    def delivered_and_invoiced_order(self, qty=5, paid=None):
+        order = self.confirmed_order([(self.storable, qty)])
+        self.deliver(order)
+        invoice = self.invoice(order)
+        if paid is not None:
+            self.pay(invoice, paid)
+        return order
+
+    # ---- what to look at ---------------------------------------------------------------------
+    def receivable(self, partner=None, company=None):
+        """The customer's open receivable in the company, in company currency."""
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", (partner or self.partner_a).commercial_partner_id.id),
+                ("company_id", "=", (company or self.company).id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+            ]
+        )
+        return sum(lines.mapped("amount_residual"))
+
+    def quantities(self, order):
+        return [(line.qty_delivered, line.qty_invoiced) for line in order.order_line]
