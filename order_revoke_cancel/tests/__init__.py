@@ -1,2 +1,3 @@
 from . import test_cancel_reversal
 from . import test_revoke_cancel
+from . import test_cancel_paths

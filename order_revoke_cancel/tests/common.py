@@ -81,7 +81,11 @@ class OrderEndOfLifeCase(TestSaleCommon):
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty if qty is None else qty
             move.picked = True
-        ctx = {} if backorder else {"picking_ids_not_to_backorder": picking.ids}
+        ctx = (
+            {}
+            if backorder
+            else {"skip_backorder": True, "picking_ids_not_to_backorder": picking.ids}
+        )
         res = picking.with_context(**ctx).button_validate()
         if isinstance(res, dict) and res.get("res_model") == "stock.backorder.confirmation":
             wizard = self.env["stock.backorder.confirmation"].with_context(**res["context"])
@@ -101,11 +105,14 @@ class OrderEndOfLifeCase(TestSaleCommon):
         values = {"amount": amount} if amount is not None else {}
         return register.create(values)._create_payments()
 
-    def receive(self, pickings):
-        for move in pickings.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
-            move.quantity = move.product_uom_qty
+    def receive(self, picking, qty=None):
+        """Validate a return for `qty` per move (all of it by default), without backorder."""
+        for move in picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+            move.quantity = move.product_uom_qty if qty is None else qty
             move.picked = True
-        pickings.button_validate()
+        picking.with_context(
+            skip_backorder=True, picking_ids_not_to_backorder=picking.ids
+        ).button_validate()
 
     def delivered_and_invoiced_order(self, qty=5, paid=None):
         order = self.confirmed_order([(self.storable, qty)])

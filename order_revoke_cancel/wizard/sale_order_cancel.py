@@ -31,6 +31,7 @@ class SaleOrderCancel(models.TransientModel):
         for wizard in self:
             wizard.reason_required = wizard.order_id.state == "sale"
 
+    @api.depends("order_id")
     @api.depends_context("uid")
     def _compute_can_reverse(self):
         allowed = self.env.user.has_group("order_revoke_cancel.group_cancel_reversal")

@@ -1,0 +1,73 @@
+from odoo import Command
+from odoo.tests import Form, tagged
+
+from .common import OrderEndOfLifeCase
+
+
+@tagged("post_install", "-at_install")
+class TestCancelPaths(OrderEndOfLifeCase):
+    """The wizard, the mass cancel, notifications and company settings around the engine."""
+
+    def test_cancel_wizard_shows_impact_and_cancels_with_reason(self):
+        order = self.delivered_and_invoiced_order()
+        action = order.action_cancel()
+        wizard_form = Form.from_action(self.env, action)
+
+        self.assertEqual(
+            sorted(wizard_form.impact_line_ids._records, key=lambda r: r["action"])[0]["action"],
+            "credit_note",
+            msg="the preview lists the credit note",
+        )
+        wizard_form.cancel_reason_id = self.reason
+        wizard_form.receive_returns = True
+        wizard_form.save().action_cancel()
+
+        self.assertEqual(order.state, "cancel", msg="cancelled")
+        self.assertEqual(order.cancel_reason_id, self.reason, msg="with the reason")
+        self.assertEqual(order.order_line.qty_delivered, 0, msg="returns received at once")
+
+    def test_mass_cancel_isolates_failing_order(self):
+        good = self.confirmed_order(user_id=self.salesman.id)
+        delivered = self.confirmed_order(user_id=self.salesman.id)
+        self.deliver(delivered)
+        orders = (good | delivered).with_user(self.salesman)
+        wizard = (
+            self.env["sale.mass.cancel.orders"]
+            .with_user(self.salesman)
+            .with_context(active_model="sale.order", active_ids=orders.ids)
+            .create({"cancel_reason_id": self.reason.id})
+        )
+
+        wizard.action_mass_cancel()
+
+        self.assertEqual(good.state, "cancel", msg="the good one is cancelled")
+        self.assertEqual(delivered.state, "sale", msg="the one needing reversal is untouched")
+        self.assertFalse(delivered.cancellation_ids, msg="nothing of it stayed")
+        self.assertIn(delivered.name, wizard.result, msg="the report names it")
+        self.assertIn("not cancelled", wizard.result, msg="and says it failed")
+
+    def test_notification_group_users_get_one_activity_each(self):
+        group = self.env["res.groups"].create(
+            {"name": "Cancel watchers", "users": [Command.set(self.sales_manager.ids)]}
+        )
+        self.company.cancel_notify_group_ids = group
+        order = self.delivered_and_invoiced_order()
+
+        order.cancel_with_reversal(self.reason)
+
+        activities = order.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("order_revoke_cancel.mail_activity_order_cancelled")
+            )
+        )
+        self.assertEqual(activities.user_id, self.sales_manager, msg="one activity for the user")
+
+    def test_chatter_lists_created_documents(self):
+        order = self.delivered_and_invoiced_order()
+
+        cancellation = order.cancel_with_reversal(self.reason)
+
+        message = order.message_ids[0]
+        self.assertIn(cancellation.credit_note_ids.name, message.body, msg="credit note linked")
+        self.assertIn(cancellation.return_picking_ids.name, message.body, msg="return linked")
