@@ -87,6 +87,43 @@ class SaleOrder(models.Model):
             "amount": amount,
         }
 
+    def action_cancel(self):
+        """Extend `sale.action_cancel`: a sales manager may cancel a locked order through the
+        wizard, whose cancellation unlocks it and records that, so revoke locks it again."""
+        if not (
+            len(self) == 1
+            and self.locked
+            and self._show_cancel_wizard()
+            and self.env.user.has_group("sales_team.group_sale_manager")
+        ):
+            return super().action_cancel()
+        return self._get_cancel_wizard_action()
+
+    def _get_cancel_wizard_action(self):
+        """The native cancel wizard of `sale.action_cancel`, which refuses locked orders."""
+        self.ensure_one()
+        template = self.env.ref("sale.mail_template_sale_cancellation", raise_if_not_found=False)
+        lang = self.env.context.get("lang")
+        if template and template.lang:
+            lang = template._render_lang(self.ids)[self.id]
+        return {
+            "name": self.env._("Cancel %s", self.type_name),
+            "view_mode": "form",
+            "res_model": "sale.order.cancel",
+            "view_id": self.env.ref("sale.sale_order_cancel_view_form").id,
+            "type": "ir.actions.act_window",
+            "context": {
+                "default_template_id": template.id if template else False,
+                "default_order_id": self.id,
+                "mark_so_as_canceled": True,
+                "default_email_layout_xmlid": (
+                    "mail.mail_notification_layout_with_responsible_signature"
+                ),
+                "model_description": self.with_context(lang=lang).type_name,
+            },
+            "target": "new",
+        }
+
     def cancel_with_reversal(self, reason, note=None, receive_returns=False, refund_payments=False):
         """Cancel and reverse what the orders caused; the public entry point of the engine."""
         reason = self._get_cancel_reason(reason)
@@ -103,11 +140,8 @@ class SaleOrder(models.Model):
             # recorded in its snapshot, so revoke locks it again.
             options["unlocked_order_ids"] = locked.ids
             locked.write({"locked": False})
-        orders = self.with_context(**{CANCEL_OPTIONS_KEY: options})
-        orders._action_cancel()
-        return self.cancellation_ids.filtered(lambda c: c.state == "cancelled").sorted("id")[
-            -len(self) :
-        ]
+        self.with_context(**{CANCEL_OPTIONS_KEY: options})._action_cancel()
+        return self.mapped(lambda order: order._get_last_cancellation())
 
     def _get_cancel_reason(self, reason):
         if isinstance(reason, int):
@@ -155,13 +189,20 @@ class SaleOrder(models.Model):
         options = self.env.context.get(CANCEL_OPTIONS_KEY) or {}
         orders = self.filtered(lambda o: o.state != "cancel")
         orders._check_reversal_rights(options)
-        snapshots = orders._prepare_cancellation_vals(options)
+        ledger_vals = orders._prepare_cancellation_vals(options)
         res = super()._action_cancel()
         # Returns are created after super(): sale_stock cancels every open picking of the order.
         for order in orders:
-            cancellation = self.env["sale.order.cancellation"].create(snapshots[order.id])
-            order._reverse_documents(cancellation, options)
-            order._notify_cancellation_change(cancellation)
+            ledger_vals[order.id].update(order._reverse_documents(options))
+        # The ledger is the engine's record: users only read it, so it is written as superuser.
+        cancellations = (
+            self.env["sale.order.cancellation"]
+            .sudo()
+            .create(list(ledger_vals.values()))
+            .sudo(False)
+        )
+        for cancellation in cancellations:
+            cancellation.order_id._notify_cancellation_change(cancellation)
         orders.write(
             {
                 "cancel_reason_id": options.get("reason_id", False),
@@ -272,9 +313,10 @@ class SaleOrder(models.Model):
         return result
 
     def _get_refundable_amount(self):
-        """Money received on the order's invoices, that a refund would pay back."""
+        """Money received on the order's invoices that a refund would pay back: what the credit
+        notes leave open once they settled what the invoices still owe."""
         invoices = self._get_invoices_to_credit()
-        return sum(inv.amount_total - inv.amount_residual for inv in invoices) or False
+        return sum(max(inv._uncredited_amount() - inv.amount_residual, 0.0) for inv in invoices)
 
     def _get_cancel_purchase_orders(self):
         """Purchase orders the buyer must hear about (only with sale_purchase installed)."""
@@ -287,21 +329,20 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Reversal documents
     # ------------------------------------------------------------------
-    def _reverse_documents(self, cancellation, options):
-        """Create the returns, credit notes and refunds of one freshly cancelled order."""
+    def _reverse_documents(self, options):
+        """Create the returns, credit notes and refunds of one freshly cancelled order, and
+        return them as values for its ledger."""
         self.ensure_one()
         returns = self._create_cancel_returns(receive=options.get("receive_returns"))
         credit_notes = self._create_cancel_credit_notes()
         refunds = self.env["account.payment"]
         if options.get("refund_payments"):
             refunds = self._refund_credit_notes(credit_notes)
-        cancellation.write(
-            {
-                "return_picking_ids": [Command.set(returns.ids)],
-                "credit_note_ids": [Command.set(credit_notes.ids)],
-                "refund_payment_ids": [Command.set(refunds.ids)],
-            }
-        )
+        return {
+            "return_picking_ids": [Command.set(returns.ids)],
+            "credit_note_ids": [Command.set(credit_notes.ids)],
+            "refund_payment_ids": [Command.set(refunds.ids)],
+        }
 
     def _create_cancel_returns(self, receive=False):
         returns = self.env["stock.picking"]
@@ -500,4 +541,4 @@ class SaleOrder(models.Model):
             else "order_revoke_cancel.mail_activity_order_cancelled"
         )
         for user in users:
-            self.sudo().activity_schedule(xmlid, user_id=user.id, summary=summary)
+            self.activity_schedule(xmlid, user_id=user.id, summary=summary)

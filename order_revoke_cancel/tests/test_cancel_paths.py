@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common import OrderEndOfLifeCase
@@ -71,3 +72,22 @@ class TestCancelPaths(OrderEndOfLifeCase):
         message = order.message_ids[0]
         self.assertIn(cancellation.credit_note_ids.name, message.body, msg="credit note linked")
         self.assertIn(cancellation.return_picking_ids.name, message.body, msg="return linked")
+
+    def test_manager_cancel_button_on_locked_order_opens_wizard(self):
+        order = self.delivered_and_invoiced_order()
+        order.action_lock()
+
+        action = order.with_user(self.sales_manager).action_cancel()
+        wizard = Form.from_action(self.env(user=self.sales_manager), action)
+        wizard.cancel_reason_id = self.reason
+        wizard.save().action_cancel()
+
+        self.assertEqual(order.state, "cancel", msg="a manager cancels a locked order")
+        self.assertTrue(order.cancellation_ids.previous_locked, msg="the unlock is recorded")
+
+    def test_salesman_cancel_button_on_locked_order_is_refused(self):
+        order = self.confirmed_order(user_id=self.salesman.id)
+        order.action_lock()
+
+        with self.assertRaises(UserError):
+            order.with_user(self.salesman).action_cancel()
