@@ -17,6 +17,12 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self.amount_total - sum(self._get_posted_credit_notes().mapped("amount_total"))
 
+    def _refundable_amount(self):
+        """Money received on this invoice that a refund would pay back: what its credit note
+        leaves open once it has settled what the invoice still owes."""
+        self.ensure_one()
+        return max(self._uncredited_amount() - self.amount_residual, 0.0)
+
     def _deduct_already_credited(self, invoice):
         """Reduce this draft credit note of `invoice` by what earlier credit notes credited,
         so that a cancellation never credits the same quantity twice."""

@@ -61,18 +61,12 @@ class SaleOrder(models.Model):
             impact.append(
                 self._impact_line("credit_note", invoice, False, invoice._uncredited_amount())
             )
-        paid = self._get_refundable_amount()
-        if paid:
-            impact.append(
-                {
-                    "action": "refund_payment",
-                    "model": "sale.order",
-                    "res_id": self.id,
-                    "name": self.partner_id.display_name,
-                    "quantity": False,
-                    "amount": paid,
-                }
-            )
+            if invoice._refundable_amount():
+                impact.append(
+                    self._impact_line(
+                        "refund_payment", invoice, False, invoice._refundable_amount()
+                    )
+                )
         for purchase in self._get_cancel_purchase_orders():
             impact.append(self._impact_line("notify_purchase", purchase, False, False))
         return impact
@@ -312,16 +306,11 @@ class SaleOrder(models.Model):
                 result[picking] = quantities
         return result
 
-    def _get_refundable_amount(self):
-        """Money received on the order's invoices that a refund would pay back: what the credit
-        notes leave open once they settled what the invoices still owe."""
-        invoices = self._get_invoices_to_credit()
-        return sum(max(inv._uncredited_amount() - inv.amount_residual, 0.0) for inv in invoices)
-
     def _get_cancel_purchase_orders(self):
-        """Purchase orders the buyer must hear about (only with sale_purchase installed)."""
+        """Purchase orders whose buyers hear of the cancellation (sale_purchase and sale_stock
+        schedule those activities natively); none without sale_purchase installed."""
         if not hasattr(self, "_get_purchase_orders"):
-            return self.env["ir.model"]
+            return ()
         # A salesman may not read purchase lines (odoo/odoo#121079): sudo only to find them.
         purchases = self.sudo()._get_purchase_orders().filtered(lambda p: p.state != "cancel")
         return purchases.sudo(False)
