@@ -31,7 +31,7 @@ registry.category("web_tour.tours").add("order_revoke_cancel_tour", {
         // ---- cancel wizard -----------------------------------------------------------------
         {
             content: "The cancel wizard previews the return of the delivered goods",
-            trigger: ".modal .o_field_widget[name=impact_line_ids] .o_data_row:contains(Return goods):contains(WH/OUT/)",
+            trigger: ".modal .o_field_widget[name=impact_line_ids] .o_data_row:contains(Return goods):contains(/OUT/)",
         },
         {
             content: "... and the credit note of the posted invoice",
