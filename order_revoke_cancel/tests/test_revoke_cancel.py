@@ -205,3 +205,13 @@ class TestRevokeCancel(OrderEndOfLifeCase):
         order.revoke_cancel()
 
         self.assertEqual(self.quantities(order), [(5, 5)], msg="restored")
+
+    def test_revoke_of_sent_quotation_brings_back_sent_quotation(self):
+        order = self.create_order()
+        order.action_quotation_sent()
+        order.cancel_with_reversal(self.reason)
+
+        order.revoke_cancel()
+
+        self.assertEqual(order.state, "sent", msg="a sent quotation again")
+        self.assertFalse(order.picking_ids, msg="a quotation delivers nothing")
