@@ -118,6 +118,7 @@ class SaleOrder(models.Model):
             "target": "new",
         }
 
+    @api.returns("sale.order.cancellation")
     def cancel_with_reversal(self, reason, note=None, receive_returns=False, refund_payments=False):
         """Cancel and reverse what the orders caused; the public entry point of the engine."""
         reason = self._get_cancel_reason(reason)
@@ -193,7 +194,7 @@ class SaleOrder(models.Model):
             self.env["sale.order.cancellation"]
             .sudo()
             .create(list(ledger_vals.values()))
-            .sudo(False)
+            .with_env(self.env)
         )
         for cancellation in cancellations:
             cancellation.order_id._notify_cancellation_change(cancellation)
@@ -421,6 +422,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return self.cancellation_ids.filtered(lambda c: c.state == "cancelled").sorted("id")[-1:]
 
+    @api.returns("sale.order.cancellation")
     def revoke_cancel(self, note=None):
         """Restore cancelled orders exactly as they were before their cancellation."""
         if not (self.env.su or self.env.user.has_group("order_revoke_cancel.group_revoke_cancel")):
