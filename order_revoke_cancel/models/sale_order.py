@@ -314,7 +314,7 @@ class SaleOrder(models.Model):
             return ()
         # A salesman may not read purchase lines (odoo/odoo#121079): sudo only to find them.
         purchases = self.sudo()._get_purchase_orders().filtered(lambda p: p.state != "cancel")
-        return purchases.sudo(False)
+        return purchases.with_env(self.env)
 
     # ------------------------------------------------------------------
     # Reversal documents

@@ -1,0 +1,43 @@
+{
+    "name": "Order Termination",
+    "summary": "Terminate confirmed sales orders through requests, multi-stage approvals and "
+    "customer confirmation; close finished orders on purpose",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "license": "LGPL-3",
+    "author": "Order End of Life",
+    "website": "https://github.com/order-end-of-life/order-addons",
+    "depends": ["order_revoke_cancel", "sale_purchase_stock", "portal"],
+    "data": [
+        "security/order_termination_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "data/sale_cancel_reason_data.xml",
+        "data/sale_close_reason_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/mail_message_subtype_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "views/sale_termination_reason_views.xml",
+        "views/sale_termination_approval_step_views.xml",
+        "views/sale_close_reason_views.xml",
+        "views/sale_termination_request_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/sale_termination_portal_templates.xml",
+        "wizard/sale_termination_request_wizard_views.xml",
+        "wizard/sale_termination_reject_wizard_views.xml",
+        "wizard/sale_order_close_wizard_views.xml",
+        "wizard/sale_order_reopen_wizard_views.xml",
+        "wizard/sale_order_mass_close_views.xml",
+        "views/order_termination_menus.xml",
+    ],
+    "demo": [
+        "demo/order_termination_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "order_termination/static/tests/tours/*.js",
+        ],
+    },
+}

@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    termination_notify_group_ids = fields.Many2many(
+        related="company_id.termination_notify_group_ids", readonly=False
+    )
+    auto_close_days = fields.Integer(related="company_id.auto_close_days", readonly=False)

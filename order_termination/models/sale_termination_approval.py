@@ -1,0 +1,124 @@
+from odoo import api, fields, models
+
+
+class SaleTerminationApproval(models.Model):
+    """A step as applied to one request: who decided what, and when."""
+
+    _name = "sale.termination.approval"
+    _description = "Order Termination Approval"
+    _order = "sequence, id"
+
+    request_id = fields.Many2one(
+        "sale.termination.request", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="request_id.company_id", store=True)
+    step_id = fields.Many2one("sale.termination.approval.step", required=True, readonly=True)
+    name = fields.Char(related="step_id.name")
+    sequence = fields.Integer(readonly=True)
+    group_id = fields.Many2one("res.groups", required=True, readonly=True)
+    allow_self_approval = fields.Boolean(readonly=True)
+    state = fields.Selection(
+        [
+            ("waiting", "Waiting"),
+            ("pending", "Pending"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+        ],
+        default="waiting",
+        required=True,
+        readonly=True,
+    )
+    reviewer_id = fields.Many2one("res.users", readonly=True)
+    review_date = fields.Datetime(readonly=True)
+    comment = fields.Text(readonly=True)
+    can_review = fields.Boolean(compute="_compute_can_review")
+
+    @api.depends_context("uid")
+    @api.depends("state", "group_id", "request_id.state")
+    def _compute_can_review(self):
+        for approval in self:
+            approval.can_review = (
+                approval.state == "pending"
+                and approval.request_id.state == "to_approve"
+                and approval._can_review()
+            )
+
+    def _can_review(self):
+        """Group member, and not the requester unless the step allows self-approval."""
+        self.ensure_one()
+        user = self.env.user
+        if user not in self.group_id.users:
+            return False
+        return self.allow_self_approval or self.request_id.user_id != user
+
+    def _set_pending(self):
+        """Open these lines and give each active internal member of their group an activity."""
+        self.write({"state": "pending"})
+        for approval in self:
+            users = approval.group_id.users.filtered(lambda u: not u.share and u.active)
+            if not approval.allow_self_approval:
+                users -= approval.request_id.user_id
+            for user in users:
+                approval.request_id.activity_schedule(
+                    "order_termination.mail_activity_termination_approval",
+                    user_id=user.id,
+                    summary=self.env._(
+                        "Approve the termination of %(order)s (%(step)s)",
+                        order=approval.request_id.order_name,
+                        step=approval.step_id.name,
+                    ),
+                )
+
+    def _record_decision(self, state, comment):
+        """Record who decided what; remove the other approvers' activities; tell the
+        requester."""
+        self.write(
+            {
+                "state": state,
+                "reviewer_id": self.env.user.id,
+                "review_date": fields.Datetime.now(),
+                "comment": comment or False,
+            }
+        )
+        self._unlink_activities()
+        for approval in self:
+            approval._notify_requester()
+
+    def _unlink_activities(self):
+        """Remove the approval activities of the users of these lines' groups."""
+        activity_type = self.env.ref("order_termination.mail_activity_termination_approval")
+        for request in self.request_id:
+            users = self.filtered(lambda a, r=request: a.request_id == r).group_id.users
+            request.activity_ids.filtered(
+                lambda act, u=users: act.activity_type_id == activity_type and act.user_id in u
+            ).unlink()
+
+    def _notify_requester(self):
+        self.ensure_one()
+        request = self.request_id
+        state = dict(self._fields["state"]._description_selection(self.env))[self.state]
+        body = self.env._(
+            "%(step)s: %(state)s by %(user)s. %(comment)s",
+            step=self.step_id.name,
+            state=state,
+            user=self.env.user.name,
+            comment=self.comment or "",
+        )
+        request.message_post(
+            body=body,
+            partner_ids=request.user_id.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def action_approve(self):
+        """Approve this line (button on the request's approval list)."""
+        self.ensure_one()
+        self.request_id._check_line_reviewable(self)
+        self.sudo()._record_decision("approved", False)
+        self.request_id.sudo()._advance()
+        return True
+
+    def action_reject(self):
+        self.ensure_one()
+        self.request_id._check_line_reviewable(self)
+        return self.request_id.action_open_reject_wizard()

@@ -1,0 +1,64 @@
+from odoo import fields, models
+
+
+class SaleTerminationApprovalStep(models.Model):
+    """One link of a company's approval chain: implementers point steps at their own
+    groups and thresholds, without code."""
+
+    _name = "sale.termination.approval.step"
+    _description = "Order Termination Approval Step"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(
+        default=10,
+        help="Steps with the same sequence are decided in parallel; a higher sequence opens "
+        "only when every lower one is approved.",
+    )
+    group_id = fields.Many2one(
+        "res.groups",
+        string="Approver Group",
+        required=True,
+        help="Members of this group may approve or reject this step.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        help="Leave empty to apply the step in every company.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        help="Currency of the step's company (the current company for shared steps).",
+    )
+    min_amount = fields.Monetary(
+        string="Minimum Amount",
+        currency_field="currency_id",
+        help="Order total, in the company currency, from which this step applies. "
+        "0 applies it to every order.",
+    )
+    allow_self_approval = fields.Boolean(
+        help="Let the requester approve this step of their own request."
+    )
+    active = fields.Boolean(default=True)
+
+    def _compute_currency_id(self):
+        for step in self:
+            step.currency_id = (step.company_id or self.env.company).currency_id
+
+    def _applies_to(self, order):
+        """Whether the step must approve terminating `order`: same company (or shared) and an
+        order total, converted to the company currency, at or above the threshold."""
+        self.ensure_one()
+        if self.company_id and self.company_id != order.company_id:
+            return False
+        if not self.min_amount:
+            return True
+        company = order.company_id
+        amount = order.currency_id._convert(
+            order.amount_total,
+            company.currency_id,
+            company,
+            order.date_order or fields.Date.today(),
+        )
+        return company.currency_id.compare_amounts(amount, self.min_amount) >= 0

@@ -1,0 +1,142 @@
+from odoo import Command
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.sale.tests.common import TestSaleCommon
+
+
+@tagged("post_install", "-at_install")
+class TerminationCase(TestSaleCommon):
+    """Orders, approval steps and one plain user per role of the termination flow."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.storable = cls.env["product.product"].create(
+            {
+                "name": "Desk",
+                "type": "consu",
+                "is_storable": True,
+                "invoice_policy": "order",
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        cls.env["stock.quant"]._update_available_quantity(
+            cls.storable, cls.warehouse.lot_stock_id, 1000
+        )
+        cls._setup_users()
+        cls._setup_steps()
+        cls.reason = cls.env["sale.termination.reason"].create(
+            {"name": "Customer changed plans", "company_id": cls.company.id}
+        )
+        cls.reason_confirm = cls.env["sale.termination.reason"].create(
+            {"name": "Customer must agree", "customer_confirmation": True}
+        )
+
+    @classmethod
+    def _user(cls, login, groups):
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=groups,
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+
+    @classmethod
+    def _setup_users(cls):
+        cls.requester = cls._user("term_requester", "sales_team.group_sale_salesman")
+        cls.warehouse_approver = cls._user(
+            "term_wh_approver", "base.group_user,stock.group_stock_manager"
+        )
+        cls.finance_approver = cls._user(
+            "term_fin_approver", "base.group_user,account.group_account_manager"
+        )
+        cls.outsider = cls._user("term_outsider", "base.group_user")
+        cls.manager = cls._user(
+            "term_manager",
+            "sales_team.group_sale_manager,stock.group_stock_user,account.group_account_invoice",
+        )
+        cls.approver_group_wh = cls.env.ref("stock.group_stock_manager")
+        cls.approver_group_fin = cls.env.ref("account.group_account_manager")
+
+    @classmethod
+    def _setup_steps(cls):
+        Step = cls.env["sale.termination.approval.step"]
+        # Steps of other companies (demo data) never apply to the test company's orders.
+        Step.search([]).active = False
+        cls.step_wh = Step.create(
+            {
+                "name": "Warehouse",
+                "sequence": 10,
+                "group_id": cls.approver_group_wh.id,
+                "company_id": cls.company.id,
+            }
+        )
+        cls.step_fin = Step.create(
+            {
+                "name": "Finance",
+                "sequence": 20,
+                "group_id": cls.approver_group_fin.id,
+                "company_id": cls.company.id,
+                "min_amount": 1000.0,
+            }
+        )
+
+    # ---- building an order's history ---------------------------------------------------------
+    def confirmed_order(self, qty=5, price=100.0, product=None):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner_a.id,
+                "user_id": self.requester.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": (product or self.storable).id,
+                            "product_uom_qty": qty,
+                            "price_unit": price,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        return order
+
+    def deliver(self, order):
+        picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        picking.button_validate()
+        return picking
+
+    def invoice(self, order, post=True):
+        invoice = order._create_invoices()
+        if post:
+            invoice.action_post()
+        return invoice
+
+    def pay(self, invoice):
+        register = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        )
+        return register.create({})._create_payments()
+
+    def settled_order(self, qty=5):
+        order = self.confirmed_order(qty)
+        self.deliver(order)
+        self.pay(self.invoice(order))
+        return order
+
+    def request(self, order, reason=None, user=None, **kwargs):
+        user = user or self.requester
+        return (
+            order.with_user(user)
+            .request_termination(reason or self.reason, "The customer moved abroad.", **kwargs)
+            .with_user(self.env.user)
+        )

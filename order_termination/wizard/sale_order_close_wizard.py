@@ -1,0 +1,62 @@
+from odoo import Command, api, fields, models
+
+
+class SaleOrderCloseWizard(models.TransientModel):
+    _name = "sale.order.close.wizard"
+    _description = "Close an Order"
+
+    order_id = fields.Many2one("sale.order", required=True, readonly=True)
+    check_ids = fields.One2many(
+        "sale.order.close.wizard.check",
+        "wizard_id",
+        compute="_compute_check_ids",
+        store=True,
+        readonly=True,
+    )
+    all_ok = fields.Boolean(compute="_compute_check_ids", store=True)
+    reason_id = fields.Many2one("sale.close.reason")
+    note = fields.Text()
+    force = fields.Boolean(
+        help="Close although checks failed: open deliveries and pending returns are cancelled."
+    )
+    can_force = fields.Boolean(compute="_compute_can_force")
+
+    @api.depends("order_id")
+    def _compute_check_ids(self):
+        for wizard in self:
+            checks = wizard.order_id.get_close_checklist() if wizard.order_id else []
+            wizard.check_ids = [Command.clear()] + [
+                Command.create(
+                    {
+                        "code": c["code"],
+                        "label": c["label"],
+                        "ok": c["ok"],
+                        "detail": c["detail"],
+                    }
+                )
+                for c in checks
+            ]
+            wizard.all_ok = all(c["ok"] for c in checks)
+
+    @api.depends_context("uid")
+    def _compute_can_force(self):
+        can = self.env.user.has_group("order_termination.group_termination_manager")
+        for wizard in self:
+            wizard.can_force = can
+
+    def action_close(self):
+        """Delegate to `sale.order.close`, which checks the list and the rights again."""
+        self.ensure_one()
+        self.order_id.close(reason=self.reason_id, note=self.note, force=self.force)
+        return {"type": "ir.actions.act_window_close"}
+
+
+class SaleOrderCloseWizardCheck(models.TransientModel):
+    _name = "sale.order.close.wizard.check"
+    _description = "Close Checklist Line"
+
+    wizard_id = fields.Many2one("sale.order.close.wizard", required=True, ondelete="cascade")
+    code = fields.Char()
+    label = fields.Char()
+    ok = fields.Boolean()
+    detail = fields.Char()
