@@ -49,14 +49,3 @@ class SaleOrderCloseWizard(models.TransientModel):
         self.ensure_one()
         self.order_id.close(reason=self.reason_id, note=self.note, force=self.force)
         return {"type": "ir.actions.act_window_close"}
-
-
-class SaleOrderCloseWizardCheck(models.TransientModel):
-    _name = "sale.order.close.wizard.check"
-    _description = "Close Checklist Line"
-
-    wizard_id = fields.Many2one("sale.order.close.wizard", required=True, ondelete="cascade")
-    code = fields.Char()
-    label = fields.Char()
-    ok = fields.Boolean()
-    detail = fields.Char()
