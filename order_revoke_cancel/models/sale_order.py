@@ -187,8 +187,8 @@ class SaleOrder(models.Model):
         ledger_vals = orders._prepare_cancellation_vals(options)
         res = super()._action_cancel()
         # Returns are created after super(): sale_stock cancels every open picking of the order.
-        for order in orders:
-            ledger_vals[order.id].update(order._reverse_documents(options))
+        for order_id, documents in orders._reverse_documents(options).items():
+            ledger_vals[order_id].update(documents)
         # The ledger is the engine's record: users only read it, so it is written as superuser.
         cancellations = (
             self.env["sale.order.cancellation"]
@@ -320,26 +320,37 @@ class SaleOrder(models.Model):
     # Reversal documents
     # ------------------------------------------------------------------
     def _reverse_documents(self, options):
-        """Create the returns, credit notes and refunds of one freshly cancelled order, and
-        return them as values for its ledger."""
-        self.ensure_one()
-        returns = self._create_cancel_returns(receive=options.get("receive_returns"))
+        """Create the returns, credit notes and refunds of freshly cancelled orders, batched
+        over the orders, and return each order's documents as values for its ledger."""
+        returns = {order.id: order._create_cancel_returns() for order in self}
+        all_returns = self.env["stock.picking"].union(*returns.values())
+        if options.get("receive_returns") and all_returns:
+            self._receive_returns(all_returns)
         credit_notes = self._create_cancel_credit_notes()
         refunds = self.env["account.payment"]
         if options.get("refund_payments"):
             refunds = self._refund_credit_notes(credit_notes)
+        credit_notes_by_order = _group_by_order(credit_notes, lambda m: m.reversed_entry_id)
+        refunds_by_order = _group_by_order(
+            refunds, lambda p: p.reconciled_invoice_ids.reversed_entry_id
+        )
+        empty_moves, empty_payments = self.env["account.move"], self.env["account.payment"]
         return {
-            "return_picking_ids": [Command.set(returns.ids)],
-            "credit_note_ids": [Command.set(credit_notes.ids)],
-            "refund_payment_ids": [Command.set(refunds.ids)],
+            order.id: {
+                "return_picking_ids": [Command.set(returns[order.id].ids)],
+                "credit_note_ids": [Command.set(credit_notes_by_order.get(order, empty_moves).ids)],
+                "refund_payment_ids": [
+                    Command.set(refunds_by_order.get(order, empty_payments).ids)
+                ],
+            }
+            for order in self
         }
 
-    def _create_cancel_returns(self, receive=False):
+    def _create_cancel_returns(self):
+        self.ensure_one()
         returns = self.env["stock.picking"]
         for picking, quantities in self._get_returnable_quantities().items():
             returns |= self._create_return(picking, quantities)
-        if receive and returns:
-            self._receive_returns(returns)
         return returns
 
     def _create_return(self, picking, quantities):
@@ -365,6 +376,7 @@ class SaleOrder(models.Model):
         returns.with_context(skip_backorder=True, skip_sms=True).button_validate()
 
     def _create_cancel_credit_notes(self):
+        """Credit the uncredited part of the orders' posted invoices, all in one batch."""
         invoices = self._get_invoices_to_credit()
         if not invoices:
             return self.env["account.move"]
@@ -385,7 +397,9 @@ class SaleOrder(models.Model):
     def _prepare_credit_note_vals(self, invoice, date):
         return {
             "ref": self.env._(
-                "Cancellation of %(order)s: %(invoice)s", order=self.name, invoice=invoice.name
+                "Cancellation of %(order)s: %(invoice)s",
+                order=invoice.invoice_origin or "",
+                invoice=invoice.name,
             ),
             "date": date,
             "invoice_date": date,
@@ -433,18 +447,16 @@ class SaleOrder(models.Model):
                     ", ".join(self.mapped("name")),
                 )
             )
-        revoked = self.env["sale.order.cancellation"]
+        cancellations = self.env["sale.order.cancellation"]
         for order in self:
             if order.state != "cancel":
                 raise UserError(
                     self.env._("%s is not cancelled: there is nothing to revoke.", order.name)
                 )
-            cancellation = order._get_last_cancellation()
-            if cancellation:
-                revoked |= cancellation._revoke(note)
-            else:
-                order._revoke_native_cancel(note)
-        return revoked
+            cancellations |= order._get_last_cancellation()
+        for order in self - cancellations.order_id:
+            order._revoke_native_cancel(note)
+        return cancellations._revoke(note)
 
     def _revoke_native_cancel(self, note):
         """An order cancelled before this addon (no ledger): confirm it again if it had been."""
@@ -533,3 +545,12 @@ class SaleOrder(models.Model):
         )
         for user in users:
             self.activity_schedule(xmlid, user_id=user.id, summary=summary)
+
+
+def _group_by_order(records, get_invoices):
+    """{sale order: records} for documents tied to orders through the invoices they settle."""
+    result = {}
+    for record in records:
+        for order in get_invoices(record).invoice_line_ids.sale_line_ids.order_id:
+            result[order] = result.get(order, records.browse()) | record
+    return result

@@ -243,47 +243,63 @@ class SaleOrderCancellation(models.Model):
         return result
 
     def _revoke(self, note=None):
-        """Undo the cancellations in `self`, newest first, from what their ledger recorded."""
-        for cancellation in self.sorted("id", reverse=True):
+        """Undo the cancellations in `self` (one per order) from what their ledger recorded,
+        batched over the orders."""
+        self._check_revocable()
+        orders = self.order_id
+        returns = self.return_picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        returns.action_cancel()
+        restored = self.cancelled_invoice_ids.filtered(lambda m: m.state == "cancel")
+        restored.button_draft()
+        pickings_before = orders.picking_ids
+        for cancellation in self:
+            cancellation.order_id.write(cancellation._prepare_order_restore_vals())
+        confirmed = self.filtered(lambda c: c.previous_state == "sale")
+        confirmed.order_id.order_line._action_launch_stock_rule()
+        invoices = self._reverse_credit_notes()
+        # Relock only now: a locked order does not launch procurement.
+        self.filtered("previous_locked").order_id.write({"locked": True})
+        new_pickings = orders.picking_ids - pickings_before
+        for cancellation in self:
+            cancellation.write(
+                cancellation._prepare_revoke_vals(note, returns, restored, new_pickings, invoices)
+            )
+            cancellation.order_id._notify_cancellation_change(cancellation, revoked=True)
+        return self
+
+    def _check_revocable(self):
+        messages = []
+        for cancellation in self:
             blockers = cancellation._get_revoke_blockers()
             if blockers:
-                raise UserError(
+                messages.append(
                     self.env._(
                         "The cancellation of %(order)s cannot be revoked:\n%(blockers)s",
                         order=cancellation.order_id.name,
                         blockers="\n".join(f"- {b}" for b in blockers),
                     )
                 )
-            cancellation._revoke_one(note)
-        return self
+        if messages:
+            raise UserError("\n\n".join(messages))
 
-    def _revoke_one(self, note):
-        order = self.order_id
-        returns = self.return_picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
-        returns.action_cancel()
-        restored = self.cancelled_invoice_ids.filtered(lambda m: m.state == "cancel")
-        restored.button_draft()
-        pickings_before = order.picking_ids
-        order.write(self._prepare_order_restore_vals())
-        if self.previous_state == "sale":
-            order.order_line._action_launch_stock_rule()
-        invoices = self._reverse_credit_notes()
-        if self.previous_locked:
-            # Relock only now: a locked order does not launch procurement.
-            order.locked = True
-        self.write(
-            {
-                "state": "revoked",
-                "revoke_user_id": self.env.user.id,
-                "revoke_date": fields.Datetime.now(),
-                "revoke_note": note,
-                "revoke_cancelled_return_ids": [Command.set(returns.ids)],
-                "revoke_picking_ids": [Command.set((order.picking_ids - pickings_before).ids)],
-                "revoke_invoice_ids": [Command.set(invoices.ids)],
-                "restored_invoice_ids": [Command.set(restored.ids)],
-            }
-        )
-        order._notify_cancellation_change(self, revoked=True)
+    def _prepare_revoke_vals(self, note, returns, restored, new_pickings, invoices):
+        """Ledger values of a revoke, from the documents the batch touched."""
+        return {
+            "state": "revoked",
+            "revoke_user_id": self.env.user.id,
+            "revoke_date": fields.Datetime.now(),
+            "revoke_note": note,
+            "revoke_cancelled_return_ids": [Command.set((returns & self.return_picking_ids).ids)],
+            "revoke_picking_ids": [
+                Command.set(new_pickings.filtered(lambda p: p.sale_id == self.order_id).ids)
+            ],
+            "revoke_invoice_ids": [
+                Command.set(
+                    invoices.filtered(lambda m: m.reversed_entry_id in self.credit_note_ids).ids
+                )
+            ],
+            "restored_invoice_ids": [Command.set((restored & self.cancelled_invoice_ids).ids)],
+        }
 
     def _prepare_order_restore_vals(self):
         return {

@@ -91,3 +91,28 @@ class TestCancelPaths(OrderEndOfLifeCase):
 
         with self.assertRaises(UserError):
             order.with_user(self.salesman).action_cancel()
+
+    def test_batch_cancel_and_revoke_keep_each_orders_documents_apart(self):
+        first = self.delivered_and_invoiced_order(qty=2)
+        second = self.delivered_and_invoiced_order(qty=3)
+        orders = first | second
+
+        cancellations = orders.cancel_with_reversal(self.reason, receive_returns=True)
+
+        self.assertEqual(cancellations.order_id, orders, msg="one ledger entry per order")
+        for order, qty in ((first, 2), (second, 3)):
+            ledger = order.cancellation_ids
+            self.assertEqual(
+                ledger.credit_note_ids.reversed_entry_id, order.invoice_ids[:1], msg="own credit"
+            )
+            self.assertEqual(ledger.return_picking_ids.move_ids.quantity, qty, msg="own return")
+        orders.revoke_cancel()
+        for order, qty in ((first, 2), (second, 3)):
+            ledger = order.cancellation_ids
+            self.assertEqual(
+                ledger.revoke_picking_ids.move_ids.product_uom_qty, qty, msg="own new delivery"
+            )
+            self.assertEqual(
+                ledger.revoke_invoice_ids.reversed_entry_id, ledger.credit_note_ids, msg="own"
+            )
+            self.assertEqual(order.order_line.qty_invoiced, qty, msg="invoiced again")
