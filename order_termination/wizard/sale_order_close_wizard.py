@@ -38,6 +38,7 @@ class SaleOrderCloseWizard(models.TransientModel):
             ]
             wizard.all_ok = all(c["ok"] for c in checks)
 
+    @api.depends("order_id")
     @api.depends_context("uid")
     def _compute_can_force(self):
         can = self.env.user.has_group("order_termination.group_termination_manager")
