@@ -354,13 +354,8 @@ class SaleOrder(models.Model):
         return returns
 
     def _create_return(self, picking, quantities):
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(
-                active_id=picking.id, active_ids=picking.ids, active_model="stock.picking"
-            )
-            .create({})
-        )
+        # picking_id set directly, not through active_id: no new environment per picking.
+        wizard = self.env["stock.return.picking"].create({"picking_id": picking.id})
         for line in wizard.product_return_moves:
             line.write(self._prepare_return_line_vals(line, quantities.get(line.move_id, 0.0)))
         return wizard._create_return()
