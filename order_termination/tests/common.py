@@ -107,12 +107,16 @@ class TerminationCase(TestSaleCommon):
         order.action_confirm()
         return order
 
-    def deliver(self, order):
-        picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+    def pick_all(self, picking):
+        """Mark every move of `picking` as fully picked, without validating it."""
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty
             move.picked = True
-        picking.button_validate()
+        return picking
+
+    def deliver(self, order):
+        picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        self.pick_all(picking).button_validate()
         return picking
 
     def invoice(self, order, post=True):
