@@ -1,35 +1,20 @@
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.sale.tests.common import TestSaleCommon
+from odoo.addons.order_revoke_cancel.tests.common import OrderEndOfLifeCase
 
 
 @tagged("post_install", "-at_install")
-class TerminationCase(TestSaleCommon):
-    """Orders, approval steps and one plain user per role of the termination flow."""
+class TerminationCase(OrderEndOfLifeCase):
+    """Orders, approval steps and one plain user per role of the termination flow, on top of
+    the order history helpers (deliver, invoice, pay...) of order_revoke_cancel's tests."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.company_data["company"]
-        cls.warehouse = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company.id)], limit=1
-        )
-        cls.storable = cls.env["product.product"].create(
-            {
-                "name": "Desk",
-                "type": "consu",
-                "is_storable": True,
-                "invoice_policy": "order",
-                "list_price": 100.0,
-                "taxes_id": [Command.clear()],
-            }
-        )
-        cls.env["stock.quant"]._update_available_quantity(
-            cls.storable, cls.warehouse.lot_stock_id, 1000
-        )
         cls._setup_users()
         cls._setup_steps()
+        # `reason` is a termination reason here (the parent's is a cancel reason).
         cls.reason = cls.env["sale.termination.reason"].create(
             {"name": "Customer changed plans", "company_id": cls.company.id}
         )
@@ -113,23 +98,6 @@ class TerminationCase(TestSaleCommon):
             move.quantity = move.product_uom_qty
             move.picked = True
         return picking
-
-    def deliver(self, order):
-        picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
-        self.pick_all(picking).button_validate()
-        return picking
-
-    def invoice(self, order, post=True):
-        invoice = order._create_invoices()
-        if post:
-            invoice.action_post()
-        return invoice
-
-    def pay(self, invoice):
-        register = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        )
-        return register.create({})._create_payments()
 
     def settled_order(self, qty=5):
         order = self.confirmed_order(qty)
