@@ -2,8 +2,7 @@
 
 import xmlrpc.client
 
-from odoo import Command
-from odoo.tests import HttpCase, JsonRpcException, get_db_name, new_test_user, tagged
+from odoo.tests import HttpCase, JsonRpcException, get_db_name, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.order_revoke_cancel.tests import common
@@ -19,24 +18,8 @@ class TestOrderRevokeCancelRpc(common.OrderEndOfLifeCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company_ids = [Command.set(cls.company.ids)]
-        cls.rpc_salesman = new_test_user(
-            cls.env,
-            login="rpc_salesman",
-            password="rpc_salesman",
-            groups="sales_team.group_sale_salesman,stock.group_stock_user",
-            company_id=cls.company.id,
-            company_ids=company_ids,
-        )
-        cls.rpc_manager = new_test_user(
-            cls.env,
-            login="rpc_manager",
-            password="rpc_manager",
-            groups="sales_team.group_sale_manager,stock.group_stock_user,"
-            "account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=company_ids,
-        )
+        cls.rpc_salesman = cls.company_user("rpc_salesman", common.SALESMAN_GROUPS)
+        cls.rpc_manager = cls.company_user("rpc_manager", common.SALES_MANAGER_GROUPS)
 
     # ---- RPC clients -------------------------------------------------------------------------
     def xmlrpc(self, user, model, method, *args, **kwargs):

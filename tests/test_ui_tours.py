@@ -1,7 +1,6 @@
 """Browser scenarios: what a user clicks through, run in Chromium by `bin/run-tests`."""
 
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.order_revoke_cancel.tests import common
 
@@ -13,15 +12,8 @@ class TestOrderRevokeCancelTour(common.OrderEndOfLifeCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.tour_user = new_test_user(
-            cls.env,
-            login="tour_revoke_manager",
-            password="tour_revoke_manager",
-            name="Tour Revoke Manager",
-            groups="sales_team.group_sale_manager,stock.group_stock_user,"
-            "account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+        cls.tour_user = cls.company_user(
+            "tour_revoke_manager", common.SALES_MANAGER_GROUPS, name="Tour Revoke Manager"
         )
         cls.customer = cls.env["res.partner"].create(
             # An email, or the wizard's native recipients widget asks for one in a popup.
@@ -74,35 +66,15 @@ class TestOrderTerminationTour(common.OrderEndOfLifeCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company_ids = [Command.set(cls.company.ids)]
         cls.warehouse_approvers = cls.env["res.groups"].create({"name": "Tour warehouse approvers"})
-        cls.requester = new_test_user(
-            cls.env,
-            login="tour_requester",
-            password="tour_requester",
-            name="Tour Requester",
-            groups="sales_team.group_sale_salesman,stock.group_stock_user",
-            company_id=cls.company.id,
-            company_ids=company_ids,
+        cls.requester = cls.company_user(
+            "tour_requester", common.SALESMAN_GROUPS, name="Tour Requester"
         )
-        cls.sales_approver = new_test_user(
-            cls.env,
-            login="tour_sales_approver",
-            password="tour_sales_approver",
-            name="Tour Sales Approver",
-            groups="sales_team.group_sale_manager,stock.group_stock_user,"
-            "account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=company_ids,
+        cls.sales_approver = cls.company_user(
+            "tour_sales_approver", common.SALES_MANAGER_GROUPS, name="Tour Sales Approver"
         )
-        cls.warehouse_approver = new_test_user(
-            cls.env,
-            login="tour_warehouse_approver",
-            password="tour_warehouse_approver",
-            name="Tour Warehouse Approver",
-            groups="stock.group_stock_user",
-            company_id=cls.company.id,
-            company_ids=company_ids,
+        cls.warehouse_approver = cls.company_user(
+            "tour_warehouse_approver", "stock.group_stock_user", name="Tour Warehouse Approver"
         )
         cls.warehouse_approvers.users = cls.warehouse_approver
         cls.env["sale.termination.approval.step"].search([]).action_archive()

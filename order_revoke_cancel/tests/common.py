@@ -3,6 +3,11 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.sale.tests.common import TestSaleCommon
 
+SALESMAN_GROUPS = "sales_team.group_sale_salesman,stock.group_stock_user"
+SALES_MANAGER_GROUPS = (
+    "sales_team.group_sale_manager,stock.group_stock_user,account.group_account_invoice"
+)
+
 
 @tagged("post_install", "-at_install")
 class OrderEndOfLifeCase(TestSaleCommon):
@@ -38,20 +43,20 @@ class OrderEndOfLifeCase(TestSaleCommon):
         )
         cls.reason = cls.env.ref("order_revoke_cancel.cancel_reason_customer_request")
         cls.reason_other = cls.env.ref("order_revoke_cancel.cancel_reason_other")
-        company_ids = [Command.set(cls.company.ids)]
-        cls.salesman = new_test_user(
+        cls.salesman = cls.company_user("plain_salesman", SALESMAN_GROUPS)
+        cls.sales_manager = cls.company_user("orc_sales_manager", SALES_MANAGER_GROUPS)
+
+    @classmethod
+    def company_user(cls, login, groups, **values):
+        """A user of the test company only, whose password is its login (for tours and RPC)."""
+        return new_test_user(
             cls.env,
-            login="plain_salesman",
-            groups="sales_team.group_sale_salesman,stock.group_stock_user",
+            login=login,
+            password=login,
+            groups=groups,
             company_id=cls.company.id,
-            company_ids=company_ids,
-        )
-        cls.sales_manager = new_test_user(
-            cls.env,
-            login="orc_sales_manager",
-            groups="sales_team.group_sale_manager,stock.group_stock_user,account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=company_ids,
+            company_ids=[Command.set(cls.company.ids)],
+            **values,
         )
 
     # ---- building an order's history ---------------------------------------------------------

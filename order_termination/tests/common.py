@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.order_revoke_cancel.tests.common import OrderEndOfLifeCase
 
@@ -23,26 +23,16 @@ class TerminationCase(OrderEndOfLifeCase):
         )
 
     @classmethod
-    def _user(cls, login, groups):
-        return new_test_user(
-            cls.env,
-            login=login,
-            groups=groups,
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-
-    @classmethod
     def _setup_users(cls):
-        cls.requester = cls._user("term_requester", "sales_team.group_sale_salesman")
-        cls.warehouse_approver = cls._user(
+        cls.requester = cls.company_user("term_requester", "sales_team.group_sale_salesman")
+        cls.warehouse_approver = cls.company_user(
             "term_wh_approver", "base.group_user,stock.group_stock_manager"
         )
-        cls.finance_approver = cls._user(
+        cls.finance_approver = cls.company_user(
             "term_fin_approver", "base.group_user,account.group_account_manager"
         )
-        cls.outsider = cls._user("term_outsider", "base.group_user")
-        cls.manager = cls._user(
+        cls.outsider = cls.company_user("term_outsider", "base.group_user")
+        cls.manager = cls.company_user(
             "term_manager",
             "sales_team.group_sale_manager,stock.group_stock_user,account.group_account_invoice",
         )

@@ -17,7 +17,7 @@ class TestTerminationExecution(TerminationCase):
         cls.mto_route.rule_ids.procure_method = "make_to_order"
         cls.buy_route = cls.env.ref("purchase_stock.route_warehouse0_buy")
         cls.vendor = cls.env["res.partner"].create({"name": "Chair Vendor"})
-        cls.buyer = cls._user("term_buyer", "purchase.group_purchase_user")
+        cls.buyer = cls.company_user("term_buyer", "purchase.group_purchase_user")
         cls.mto_product = cls.env["product.product"].create(
             {
                 "name": "Custom chair",
@@ -207,7 +207,7 @@ class TestTerminationExecution(TerminationCase):
 
     def test_revoke_terminated_order_is_for_managers(self):
         order, _request, _purchase = self.terminated_mto_order()
-        revoker = self._user(
+        revoker = self.company_user(
             "term_revoker",
             "sales_team.group_sale_salesman,order_revoke_cancel.group_revoke_cancel",
         )
