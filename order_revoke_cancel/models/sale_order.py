@@ -4,7 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 
-from .tools import picking_quantity, reconcile_receivables
+from .tools import picking_demand, reconcile_receivables
 
 CANCEL_OPTIONS_KEY = "order_cancel_options"
 
@@ -50,9 +50,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         impact = []
         for picking in self._get_pickings_to_cancel():
-            impact.append(
-                self._impact_line("cancel_picking", picking, picking_quantity(picking, "demand"))
-            )
+            impact.append(self._impact_line("cancel_picking", picking, picking_demand(picking)))
         for picking, quantities in self._get_returnable_quantities().items():
             impact.append(self._impact_line("return_picking", picking, sum(quantities.values())))
         for invoice in self._get_invoices_to_cancel():

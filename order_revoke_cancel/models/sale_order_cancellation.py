@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from .tools import picking_quantity, reconcile_receivables
+from .tools import picking_demand, reconcile_receivables
 
 ORDER_STATES = [
     ("draft", "Quotation"),
@@ -187,11 +187,7 @@ class SaleOrderCancellation(models.Model):
             for picking in cancellation.return_picking_ids.filtered(
                 lambda p: p.state not in ("done", "cancel")
             ):
-                impact.append(
-                    order._impact_line(
-                        "cancel_return", picking, picking_quantity(picking, "demand")
-                    )
-                )
+                impact.append(order._impact_line("cancel_return", picking, picking_demand(picking)))
             redeliver = cancellation._get_qty_to_redeliver()
             if redeliver:
                 impact.append(

@@ -1,10 +1,9 @@
 """Small helpers shared by the order and cancellation models."""
 
 
-def picking_quantity(picking, which="done"):
-    """Total quantity of a picking's live moves: done quantity or demand."""
-    moves = picking.move_ids.filtered(lambda m: m.state != "cancel")
-    return sum(moves.mapped("quantity" if which == "done" else "product_uom_qty"))
+def picking_demand(picking):
+    """Total demand of a picking's live moves."""
+    return sum(picking.move_ids.filtered(lambda m: m.state != "cancel").mapped("product_uom_qty"))
 
 
 def reconcile_receivables(moves):
