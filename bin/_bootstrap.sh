@@ -40,7 +40,7 @@ check_odoo() {
     fi
 }
 
-APT_PACKAGES=(libldap2-dev libsasl2-dev libpq-dev postgresql-15 chromium)
+APT_PACKAGES=(libldap2-dev libsasl2-dev libpq-dev postgresql-15 chromium wkhtmltopdf fonts-noto-cjk)
 ensure_apt() {
     local missing=() p
     for p in "${APT_PACKAGES[@]}"; do
@@ -99,6 +99,7 @@ db_port = $PGPORT
 db_user = $PGUSER_ODOO
 db_password = $PGPASS_ODOO
 db_name = $2
+http_port = ${HTTP_PORT:-8069}
 dbfilter = ^$2\$
 list_db = False
 http_interface = 127.0.0.1
