@@ -5,3 +5,4 @@ from . import sale_cancel_reason
 from . import sale_order
 from . import sale_order_cancellation
 from . import sale_order_cancellation_line
+from . import sale_order_line

@@ -1,52 +1,110 @@
-from collections import defaultdict
-
 from odoo import Command, models
-from odoo.tools import float_compare
+
+from .tools import reconcile_receivables
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    def _get_posted_credit_notes(self):
-        return self.reversal_move_ids.filtered(
-            lambda m: m.state == "posted" and m.move_type == "out_refund"
+    def _get_open_receivable_lines(self):
+        return self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
         )
 
-    def _uncredited_amount(self):
-        """Part of a customer invoice that no posted credit note reverses yet (invoice currency)."""
+    def _get_credited_by_reconciliation(self):
+        """Part of this customer invoice settled by credit notes (invoice currency)."""
         self.ensure_one()
-        return self.amount_total - sum(self._get_posted_credit_notes().mapped("amount_total"))
+        receivables = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        partials = receivables.matched_credit_ids.filtered(
+            lambda p: p.credit_move_id.move_id.move_type == "out_refund"
+        )
+        return sum(partials.mapped("debit_amount_currency"))
 
-    def _refundable_amount(self):
-        """Money received on this invoice that a refund would pay back: what its credit note
-        leaves open once it has settled what the invoice still owes."""
+    def _get_received_amount(self):
+        """Money received on this customer invoice (invoice currency): what is no longer open
+        and was not settled by a credit note."""
         self.ensure_one()
-        return max(self._uncredited_amount() - self.amount_residual, 0.0)
+        return max(
+            self.amount_total - self.amount_residual - self._get_credited_by_reconciliation(),
+            0.0,
+        )
 
-    def _deduct_already_credited(self, invoice):
-        """Reduce this draft credit note of `invoice` by what earlier credit notes credited,
-        so that a cancellation never credits the same quantity twice."""
+    def _set_credit_lines(self, invoice, plan_lines):
+        """Make this draft credit note of `invoice` credit only `plan_lines`
+        (``{invoice line: [credit line values]}``): the other orders' lines of a shared
+        invoice, and what earlier credit notes already credited, are left out."""
         self.ensure_one()
-        credited = defaultdict(float)
-        for line in (invoice._get_posted_credit_notes() - self).invoice_line_ids:
-            credited[_line_key(line)] += line.quantity
-        if not credited:
-            return
+        sources = invoice.invoice_line_ids.filtered(lambda aml: aml.display_type == "product")
+        copies = self.invoice_line_ids.filtered(lambda aml: aml.display_type == "product")
         commands = []
-        for line in self.invoice_line_ids.filtered(lambda li: li.display_type == "product"):
-            key = _line_key(line)
-            rest = line.quantity - credited[key]
-            credited[key] = max(-rest, 0.0)
-            if (
-                float_compare(rest, 0.0, precision_rounding=line.product_uom_id.rounding or 0.01)
-                <= 0
-            ):
-                commands.append(Command.unlink(line.id))
-            elif rest != line.quantity:
-                commands.append(Command.update(line.id, {"quantity": rest}))
-        if commands:
-            self.write({"invoice_line_ids": commands})
+        for source, copy in zip(sources.sorted("id"), copies.sorted("id"), strict=True):
+            vals_list = plan_lines.get(source)
+            if not vals_list:
+                commands.append(Command.unlink(copy.id))
+                continue
+            commands.append(Command.update(copy.id, vals_list[0]))
+            if len(vals_list) > 1:
+                data = copy.with_context(include_business_fields=True).copy_data()[0]
+                data.pop("move_id", None)
+                commands += [Command.create({**data, **vals}) for vals in vals_list[1:]]
+        kept_sale_lines = sources.filtered(lambda aml: aml in plan_lines).sale_line_ids
+        for other in self.invoice_line_ids.filtered(lambda aml: aml.display_type != "product"):
+            if not other.sale_line_ids & kept_sale_lines:
+                commands.append(Command.unlink(other.id))
+        self.write({"invoice_line_ids": commands})
 
+    def _reconcile_with_invoice(self, invoice, limit):
+        """Let this posted credit note settle at most `limit` (invoice currency) of `invoice`:
+        on a shared invoice it settles its own order's open part, never the other orders'."""
+        self.ensure_one()
+        credit_lines = self._get_open_receivable_lines()
+        debit_lines = invoice._get_open_receivable_lines().sorted(
+            lambda line: (line.date_maturity or line.date, line.id)
+        )
+        currency = invoice.currency_id
+        credit_open = -sum(credit_lines.mapped("amount_residual_currency"))
+        debit_open = sum(debit_lines.mapped("amount_residual_currency"))
+        if currency.compare_amounts(limit, min(credit_open, debit_open)) >= 0:
+            reconcile_receivables(self | invoice)
+            return
+        # Odoo reconciles whole residuals; a capped settlement is one partial per line pair.
+        Partial = self.env["account.partial.reconcile"]
+        for debit in debit_lines:
+            for credit in credit_lines:
+                if currency.compare_amounts(limit, 0.0) <= 0:
+                    return
+                amount_currency = min(
+                    limit, debit.amount_residual_currency, -credit.amount_residual_currency
+                )
+                if currency.compare_amounts(amount_currency, 0.0) <= 0:
+                    continue
+                rate = credit.balance / credit.amount_currency if credit.amount_currency else 1.0
+                amount = min(
+                    credit.company_currency_id.round(amount_currency * rate),
+                    debit.amount_residual,
+                    -credit.amount_residual,
+                )
+                Partial.create(
+                    {
+                        "debit_move_id": debit.id,
+                        "credit_move_id": credit.id,
+                        "amount": amount,
+                        "debit_amount_currency": amount_currency,
+                        "credit_amount_currency": amount_currency,
+                    }
+                )
+                limit -= amount_currency
 
-def _line_key(line):
-    return (tuple(sorted(line.sale_line_ids.ids)), line.product_id.id, line.price_unit)
+    def _reverse_by_invoices(self, default_values_list):
+        """Undo these posted credit notes with new posted invoices, each reconciled with its
+        credit note: the invoices are linked to the same sale lines, so `qty_invoiced` and the
+        receivable come back without any posted entry being rewritten."""
+        if not self:
+            return self
+        invoices = self._reverse_moves(default_values_list)
+        invoices.action_post()
+        for credit_note, invoice in zip(self, invoices, strict=True):
+            reconcile_receivables(credit_note | invoice)
+        return invoices

@@ -2,9 +2,9 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare
 
-from .tools import picking_demand, reconcile_receivables
+from .tools import picking_demand
 
 CANCEL_OPTIONS_KEY = "order_cancel_options"
 
@@ -39,14 +39,17 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Cancel
     # ------------------------------------------------------------------
-    def get_cancel_impact(self):
-        """Every document a cancellation would create or cancel; changes nothing."""
+    def get_cancel_impact(self, receive_returns=False, refund_payments=False):
+        """Every document `cancel_with_reversal` with the same options would create or cancel;
+        changes nothing."""
         impact = []
         for order in self.filtered(lambda o: o.state != "cancel"):
-            impact += order._get_cancel_impact_one()
+            impact += order._get_cancel_impact_one(
+                receive_returns=bool(receive_returns), refund_payments=bool(refund_payments)
+            )
         return impact
 
-    def _get_cancel_impact_one(self):
+    def _get_cancel_impact_one(self, receive_returns=False, refund_payments=False):
         self.ensure_one()
         impact = []
         for picking in self._get_pickings_to_cancel():
@@ -55,16 +58,7 @@ class SaleOrder(models.Model):
             impact.append(self._impact_line("return_picking", picking, sum(quantities.values())))
         for invoice in self._get_invoices_to_cancel():
             impact.append(self._impact_line("cancel_invoice", invoice, False, invoice.amount_total))
-        for invoice in self._get_invoices_to_credit():
-            impact.append(
-                self._impact_line("credit_note", invoice, False, invoice._uncredited_amount())
-            )
-            if invoice._refundable_amount():
-                impact.append(
-                    self._impact_line(
-                        "refund_payment", invoice, False, invoice._refundable_amount()
-                    )
-                )
+        impact += self._get_credit_impact(refund_payments)
         for purchase in self._get_cancel_purchase_orders():
             impact.append(self._impact_line("notify_purchase", purchase, False, False))
         return impact
@@ -270,15 +264,80 @@ class SaleOrder(models.Model):
         return self.invoice_ids.filtered(lambda m: m.state == "draft")
 
     def _get_invoices_to_credit(self):
-        return self.invoice_ids.filtered(
-            lambda m: (
-                m.state == "posted"
-                and m.move_type == "out_invoice"
-                and not float_is_zero(
-                    m._uncredited_amount(), precision_rounding=m.currency_id.rounding
+        invoices = self.env["account.move"]
+        for order in self:
+            invoices |= invoices.union(*(item["invoice"] for item in order._get_credit_plan()))
+        return invoices
+
+    def _get_credit_impact(self, refund_payments):
+        """Preview lines of `_credit_invoices` with the same option: the credit note of each
+        invoice, and the money received for the order's share that is refunded or kept as
+        the customer's credit."""
+        self.ensure_one()
+        impact = []
+        action = "refund_payment" if refund_payments else "customer_credit"
+        for item in self._get_credit_plan():
+            invoice = item["invoice"]
+            impact.append(self._impact_line("credit_note", invoice, False, item["amount"]))
+            if not invoice.currency_id.is_zero(item["refund"]):
+                impact.append(self._impact_line(action, invoice, False, item["refund"]))
+        return impact
+
+    def _get_credit_plan(self, quantities=None):
+        """What crediting this order does, per posted customer invoice, latest first:
+        ``{'invoice', 'lines': {invoice line: [credit line values]}, 'amount': credit note total,
+        'refund': money received for the order's share that the credit note gives back}``.
+
+        `quantities` (``{sale line: quantity}``) limits the credit to those quantities, taken
+        from the latest invoices (short close); by default everything still uncredited.
+        Allocation rule on an invoice shared by several orders: each order's lines are credited
+        on their own, and money received on the invoice is split over its orders pro rata to
+        their lines' amounts, so an order refunds at most its share of it."""
+        self.ensure_one()
+        uncredited = self.order_line._get_uncredited_invoice_lines()
+        if quantities is not None:
+            uncredited = _limit_to_quantities(uncredited, quantities)
+        by_invoice = {}
+        for invoice_line, (quantity, amount) in uncredited.items():
+            vals_list = invoice_line.sale_line_ids[:1]._prepare_credit_line_vals(
+                invoice_line, quantity, amount
+            )
+            if vals_list:
+                by_invoice.setdefault(invoice_line.move_id, {})[invoice_line] = vals_list
+        plan = []
+        for invoice, lines in by_invoice.items():
+            currency = invoice.currency_id
+            amount = currency.round(
+                sum(
+                    _credit_total(line, vals)
+                    for line, vals_list in lines.items()
+                    for vals in vals_list
                 )
             )
+            if currency.compare_amounts(amount, 0.0) <= 0:
+                continue  # a credit note cannot have a negative total
+            plan.append(
+                {
+                    "invoice": invoice,
+                    "lines": lines,
+                    "amount": amount,
+                    "refund": min(amount, self._get_received_share(invoice)),
+                }
+            )
+        return plan
+
+    def _get_received_share(self, invoice):
+        """This order's part of the money received on `invoice`: pro rata to its lines."""
+        self.ensure_one()
+        if invoice.currency_id.is_zero(invoice.amount_total):
+            return 0.0
+        share = sum(
+            invoice.invoice_line_ids.filtered(
+                lambda line: line.display_type == "product" and line.sale_line_ids.order_id == self
+            ).mapped("price_total")
         )
+        received = invoice._get_received_amount()
+        return max(invoice.currency_id.round(received * share / invoice.amount_total), 0.0)
 
     def _get_open_receivable(self):
         invoices = self.invoice_ids.filtered(lambda m: m.state == "posted")
@@ -324,22 +383,14 @@ class SaleOrder(models.Model):
         all_returns = self.env["stock.picking"].union(*returns.values())
         if options.get("receive_returns") and all_returns:
             self._receive_returns(all_returns)
-        credit_notes = self._create_cancel_credit_notes()
-        refunds = self.env["account.payment"]
-        if options.get("refund_payments"):
-            refunds = self._refund_credit_notes(credit_notes)
-        credit_notes_by_order = _group_by_order(credit_notes, lambda m: m.reversed_entry_id)
-        refunds_by_order = _group_by_order(
-            refunds, lambda p: p.reconciled_invoice_ids.reversed_entry_id
-        )
-        empty_moves, empty_payments = self.env["account.move"], self.env["account.payment"]
+        credits = {
+            order.id: order._credit_invoices(bool(options.get("refund_payments"))) for order in self
+        }
         return {
             order.id: {
                 "return_picking_ids": [Command.set(returns[order.id].ids)],
-                "credit_note_ids": [Command.set(credit_notes_by_order.get(order, empty_moves).ids)],
-                "refund_payment_ids": [
-                    Command.set(refunds_by_order.get(order, empty_payments).ids)
-                ],
+                "credit_note_ids": [Command.set(credits[order.id][0].ids)],
+                "refund_payment_ids": [Command.set(credits[order.id][1].ids)],
             }
             for order in self
         }
@@ -368,24 +419,32 @@ class SaleOrder(models.Model):
             move.picked = True
         returns.with_context(skip_backorder=True, skip_sms=True).button_validate()
 
-    def _create_cancel_credit_notes(self):
-        """Credit the uncredited part of the orders' posted invoices, all in one batch."""
-        invoices = self._get_invoices_to_credit()
-        if not invoices:
-            return self.env["account.move"]
+    def _credit_invoices(self, refund_payments, quantities=None):
+        """Credit this order's part of its posted invoices (see `_get_credit_plan`): one posted
+        credit note per invoice with this order's lines only; the money received for its share
+        is refunded (`refund_payments`) or kept as the customer's credit, and the rest of the
+        credit note settles the order's open part of the invoice.
+        Returns (credit notes, refund payments)."""
+        self.ensure_one()
+        plan = self._get_credit_plan(quantities)
+        credit_notes, refunds = self.env["account.move"], self.env["account.payment"]
+        if not plan:
+            return credit_notes, refunds
         today = fields.Date.context_today(self)
+        invoices = credit_notes.union(*(item["invoice"] for item in plan))
         credit_notes = invoices._reverse_moves(
             [self._prepare_credit_note_vals(invoice, today) for invoice in invoices]
         )
-        for invoice, credit_note in zip(invoices, credit_notes, strict=True):
-            credit_note._deduct_already_credited(invoice)
-        empty = credit_notes.filtered(lambda m: not m.invoice_line_ids)
-        empty.unlink()  # drafts only: nothing was left to credit on them
-        credit_notes -= empty
+        for item, credit_note in zip(plan, credit_notes, strict=True):
+            credit_note._set_credit_lines(item["invoice"], item["lines"])
         credit_notes.action_post()
-        for credit_note in credit_notes:
-            reconcile_receivables(credit_note.reversed_entry_id | credit_note)
-        return credit_notes
+        for item, credit_note in zip(plan, credit_notes, strict=True):
+            refund = min(item["refund"], credit_note.amount_total)
+            if refund_payments and not credit_note.currency_id.is_zero(refund):
+                # Paid out first: what the credit note still holds then settles the invoice.
+                refunds |= self._refund_credit_note(credit_note, refund)
+            credit_note._reconcile_with_invoice(item["invoice"], credit_note.amount_total - refund)
+        return credit_notes, refunds
 
     def _prepare_credit_note_vals(self, invoice, date):
         return {
@@ -400,14 +459,12 @@ class SaleOrder(models.Model):
             "invoice_payment_term_id": False,
         }
 
-    def _refund_credit_notes(self, credit_notes):
-        to_refund = credit_notes.filtered(lambda m: m.amount_residual > 0)
-        if not to_refund:
-            return self.env["account.payment"]
+    def _refund_credit_note(self, credit_note, amount):
+        """Pay `amount` of a posted credit note back to the customer."""
         register = (
             self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=to_refund.ids)
-            .create({"group_payment": False})
+            .with_context(active_model="account.move", active_ids=credit_note.ids)
+            .create({"amount": amount, "group_payment": False})
         )
         return register._create_payments()
 
@@ -540,10 +597,37 @@ class SaleOrder(models.Model):
             self.activity_schedule(xmlid, user_id=user.id, summary=summary)
 
 
-def _group_by_order(records, get_invoices):
-    """{sale order: records} for documents tied to orders through the invoices they settle."""
+def _credit_total(invoice_line, vals):
+    """Total, taxes included, of a credit note line made of `vals` on `invoice_line`."""
+    price = vals["price_unit"] * (1 - vals["discount"] / 100.0)
+    taxes = invoice_line.tax_ids.compute_all(
+        price,
+        invoice_line.currency_id,
+        vals["quantity"],
+        product=invoice_line.product_id,
+        partner=invoice_line.partner_id,
+        is_refund=True,
+    )
+    return taxes["total_included"]
+
+
+def _limit_to_quantities(uncredited, quantities):
+    """Keep of `uncredited` (see `_get_uncredited_invoice_lines`) only `quantities` per sale
+    line, from its latest invoices, each part at its invoice line's uncredited unit amount."""
     result = {}
-    for record in records:
-        for order in get_invoices(record).invoice_line_ids.sale_line_ids.order_id:
-            result[order] = result.get(order, records.browse()) | record
+    left = dict(quantities)
+    for invoice_line, (quantity, amount) in uncredited.items():
+        sale_line = invoice_line.sale_line_ids[:1]
+        wanted = left.get(sale_line, 0.0)
+        rounding = sale_line.product_uom.rounding or 0.01
+        if float_compare(wanted, 0.0, precision_rounding=rounding) <= 0:
+            continue
+        if float_compare(quantity, 0.0, precision_rounding=rounding) <= 0:
+            continue
+        take = min(wanted, quantity)
+        part = (
+            amount if take == quantity else invoice_line.currency_id.round(amount * take / quantity)
+        )
+        result[invoice_line] = (take, part)
+        left[sale_line] = wanted - take
     return result

@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from .tools import picking_demand, reconcile_receivables
+from .tools import picking_demand
 
 ORDER_STATES = [
     ("draft", "Quotation"),
@@ -316,16 +316,10 @@ class SaleOrderCancellation(models.Model):
         invoice linked to the same sale lines, so `qty_invoiced` and the receivable come back
         without touching any posted entry."""
         credit_notes = self.credit_note_ids.filtered(lambda m: m.state == "posted")
-        if not credit_notes:
-            return self.env["account.move"]
         today = fields.Date.context_today(self)
-        invoices = credit_notes._reverse_moves(
+        return credit_notes._reverse_by_invoices(
             [self._prepare_revoke_invoice_vals(credit_note, today) for credit_note in credit_notes]
         )
-        invoices.action_post()
-        for credit_note, invoice in zip(credit_notes, invoices, strict=True):
-            reconcile_receivables(credit_note | invoice)
-        return invoices
 
     def _prepare_revoke_invoice_vals(self, credit_note, date):
         return {

@@ -38,11 +38,17 @@ class SaleOrderCancel(models.TransientModel):
         for wizard in self:
             wizard.can_reverse = allowed
 
-    @api.depends("order_id")
+    @api.depends("order_id", "receive_returns", "refund_payments")
     def _compute_impact_line_ids(self):
+        """The preview follows the ticked options: it is what cancelling with them does."""
         Impact = self.env["sale.order.cancel.impact"]
         for wizard in self:
-            wizard.impact_line_ids = Impact._impact_commands(wizard.order_id.get_cancel_impact())
+            wizard.impact_line_ids = Impact._impact_commands(
+                wizard.order_id.get_cancel_impact(
+                    receive_returns=wizard.receive_returns,
+                    refund_payments=wizard.refund_payments,
+                )
+            )
 
     def action_cancel(self):
         """Extend the native wizard: cancel through the reversal engine with the reason."""

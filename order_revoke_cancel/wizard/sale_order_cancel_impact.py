@@ -6,6 +6,7 @@ IMPACT_ACTIONS = [
     ("cancel_invoice", "Cancel draft invoice"),
     ("credit_note", "Credit note"),
     ("refund_payment", "Refund payment"),
+    ("customer_credit", "Keep as customer credit"),
     ("notify_purchase", "Notify purchase"),
     ("cancel_return", "Cancel return"),
     ("new_delivery", "New delivery"),

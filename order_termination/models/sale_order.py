@@ -695,8 +695,9 @@ class SaleOrder(models.Model):
                 invoice=item["name"],
                 amount=amount,
             ),
-            "refund_payment": self.env._(
-                "%s already paid is refunded or kept as credit for you.", amount
+            "refund_payment": self.env._("%s already paid is refunded to you.", amount),
+            "customer_credit": self.env._(
+                "%s already paid stays on your account as credit.", amount
             ),
             "notify_purchase": self.env._(
                 "Purchase %s is cancelled or reduced, or its buyer is asked to act.", item["name"]

@@ -1,0 +1,128 @@
+from odoo import models
+from odoo.tools import float_compare, float_is_zero, float_round
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    def _get_uncredited_invoice_lines(self):
+        """What no posted credit note credits yet, per posted customer invoice line of these
+        sale lines: ``{invoice line: (quantity in the sale line's unit, untaxed amount in the
+        invoice currency)}``, latest invoice first for each sale line.
+
+        This is the one computation of "still to credit" that the cancel preview, the
+        cancellation and the short close share. Every posted customer credit note line tied to
+        the sale line counts, however it was made (reversal wizard, by hand, with an edited
+        quantity, price or discount): its amount and its quantity are deducted, each on its
+        own, first from the invoice it reverses, then from the sale line's latest invoices. A
+        credit note never makes an invoice line negative: what it credited beyond is ignored.
+        """
+        result = {}
+        for sale_line in self.filtered(lambda sol: not sol.display_type):
+            lines = sale_line.invoice_lines.filtered(
+                lambda aml: aml.parent_state == "posted" and aml.display_type == "product"
+            )
+            invoiced = lines.filtered(lambda aml: aml.move_id.move_type == "out_invoice").sorted(
+                lambda aml: (aml.move_id.invoice_date or aml.date, aml.move_id.id, aml.id),
+                reverse=True,
+            )
+            remaining = {
+                aml: [
+                    aml.product_uom_id._compute_quantity(
+                        aml.quantity, sale_line.product_uom, round=False
+                    ),
+                    aml.price_subtotal,
+                ]
+                for aml in invoiced
+            }
+            credits = lines.filtered(lambda aml: aml.move_id.move_type == "out_refund")
+            for credit in credits.sorted("id"):
+                candidates = invoiced.filtered(
+                    lambda aml, credit=credit: aml.move_id == credit.move_id.reversed_entry_id
+                )
+                candidates += invoiced - candidates
+                quantity = credit.product_uom_id._compute_quantity(
+                    credit.quantity, sale_line.product_uom, round=False
+                )
+                _deduct(remaining, candidates, 0, quantity)
+                # Credit notes are in their invoice's currency; one entered by hand in another
+                # currency counts at its date's rate.
+                amount = credit.price_subtotal
+                for currency in candidates.currency_id:
+                    group = candidates.filtered(lambda aml, c=currency: aml.currency_id == c)
+                    converted = credit.currency_id._convert(
+                        amount, currency, credit.company_id, credit.date
+                    )
+                    left = _deduct(remaining, group, 1, converted)
+                    amount = amount * left / converted if converted else 0.0
+            rounding = sale_line.product_uom.rounding or 0.01
+            for aml, (quantity, amount) in remaining.items():
+                if not (
+                    float_is_zero(quantity, precision_rounding=rounding)
+                    and aml.currency_id.is_zero(amount)
+                ):
+                    result[aml] = (quantity, aml.currency_id.round(amount))
+        return result
+
+    def _prepare_credit_line_vals(self, invoice_line, quantity, amount):
+        """Values of the credit note line(s) crediting `quantity` (in this sale line's unit)
+        for exactly `amount` (untaxed, invoice currency) of `invoice_line`.
+
+        A plain copy of the invoice line's price when the amount is proportional to the
+        quantity; otherwise a net price, split over two lines when a single price cannot hit
+        the amount to the cent; when only an amount is left (an earlier credit note took the
+        quantity at a lower price), one unit at that amount and one unit back at no price, so
+        the quantities still net to what is left."""
+        self.ensure_one()
+        currency = invoice_line.currency_id
+        sign = -1 if float_compare(invoice_line.quantity, 0.0, precision_digits=6) < 0 else 1
+        qty = self.product_uom._compute_quantity(
+            quantity * sign, invoice_line.product_uom_id, round=False
+        )
+        amount *= sign
+        rounding = invoice_line.product_uom_id.rounding or 0.01
+        has_qty = float_compare(qty, 0.0, precision_rounding=rounding) > 0
+        unit = invoice_line.price_subtotal * sign / abs(invoice_line.quantity or 1.0)
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            return [_credit_vals(sign * qty, 0.0)] if has_qty else []
+        if has_qty and currency.compare_amounts(qty * unit, amount) == 0:
+            return [_credit_vals(sign * qty, invoice_line.price_unit, invoice_line.discount)]
+        # Net unit price to gross price: 1 unless taxes are included in the price.
+        gross = (
+            invoice_line.price_unit * (1 - invoice_line.discount / 100.0) / unit
+            if not currency.is_zero(unit)
+            else 1.0
+        )
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        if not has_qty:
+            return [
+                _credit_vals(sign, float_round(amount * gross, precision_digits=digits)),
+                _credit_vals(-sign, 0.0),
+            ]
+        price = float_round(amount / qty * gross, precision_digits=digits)
+        if currency.compare_amounts(qty * price / gross, amount) == 0 or qty <= 1:
+            return [_credit_vals(sign * qty, price)]
+        rest = amount - currency.round((qty - 1) * price / gross)
+        return [
+            _credit_vals(sign * (qty - 1), price),
+            _credit_vals(sign, float_round(rest * gross, precision_digits=digits)),
+        ]
+
+
+def _credit_vals(quantity, price_unit, discount=0.0):
+    return {"quantity": quantity, "price_unit": price_unit, "discount": discount}
+
+
+def _deduct(remaining, candidates, index, value):
+    """Take `value` off `remaining[line][index]`, line after line, never past zero nor across
+    signs; return what could not be taken."""
+    for line in candidates:
+        if float_is_zero(value, precision_digits=6):
+            break
+        left = remaining[line][index]
+        if left * value <= 0:
+            continue
+        take = min(abs(left), abs(value)) * (1 if value > 0 else -1)
+        remaining[line][index] -= take
+        value -= take
+    return value
