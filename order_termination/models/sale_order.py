@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import api, fields, models, modules
+from odoo import Command, api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 
@@ -46,6 +46,34 @@ class SaleOrder(models.Model):
     close_user_id = fields.Many2one("res.users", "Closed By", readonly=True, copy=False)
     close_forced = fields.Boolean("Short Closed", readonly=True, copy=False)
     close_previous_locked = fields.Boolean(readonly=True, copy=False)
+    # What a short close did, so that reopen undoes exactly that.
+    close_cancelled_picking_ids = fields.Many2many(
+        "stock.picking",
+        "sale_order_close_cancelled_picking_rel",
+        "order_id",
+        "picking_id",
+        string="Transfers Cancelled by the Close",
+        readonly=True,
+        copy=False,
+    )
+    close_credit_note_ids = fields.Many2many(
+        "account.move",
+        "sale_order_close_credit_note_rel",
+        "order_id",
+        "move_id",
+        string="Credit Notes of the Close",
+        readonly=True,
+        copy=False,
+    )
+    close_refund_payment_ids = fields.Many2many(
+        "account.payment",
+        "sale_order_close_refund_payment_rel",
+        "order_id",
+        "payment_id",
+        string="Refunds of the Close",
+        readonly=True,
+        copy=False,
+    )
 
     @api.depends("termination_request_ids")
     def _compute_termination_request_count(self):
@@ -403,21 +431,22 @@ class SaleOrder(models.Model):
             detail,
         )
 
-    def close(self, reason=None, note=None, force=False):
+    def close(self, reason=None, note=None, force=False, refund_payments=False):
         """Close finished orders: they stay confirmed (reports keep counting them) but are
-        locked against invoicing, deliveries, cancellation and edits."""
+        locked against invoicing, deliveries, cancellation and edits. A forced ("short")
+        close settles the order at what was delivered; `refund_payments` pays back the money
+        its credit notes free, as a cancellation does, instead of keeping it as credit."""
         self._check_close_rights()
         reason = self._get_close_reason(reason)
         if force:
             self._check_force_close_allowed(reason)
         for order in self:
             order._check_closable(force)
-        if force:
-            self._short_close()
         for order in self:
-            order.with_context(**{CLOSING_KEY: True}).write(
-                order._prepare_close_vals(reason, note, force)
-            )
+            vals = order._prepare_close_vals(reason, note, force)
+            if force:
+                vals.update(order._short_close(refund_payments))
+            order.with_context(**{CLOSING_KEY: True}).write(vals)
             order._post_close_message(reason, note, force)
         return True
 
@@ -470,11 +499,64 @@ class SaleOrder(models.Model):
                     checks="\n".join(f"- {c['label']}: {c['detail']}" for c in failed),
                 )
             )
+        if force and self._get_delivered_uninvoiced_lines():
+            raise UserError(
+                self.env._(
+                    "%s has delivered goods that are not invoiced yet: invoice them before "
+                    "closing the order short.",
+                    self.name,
+                )
+            )
 
-    def _short_close(self):
-        """Forced close: open deliveries and pending returns are cancelled."""
+    def _get_short_close_lines(self):
+        """Goods lines, the ones a short close settles at what was delivered."""
+        return self.order_line.filtered(
+            lambda line: (
+                not line.display_type
+                and not line.is_downpayment
+                and not line.is_expense
+                and line.product_id.type == "consu"
+            )
+        )
+
+    def _get_delivered_uninvoiced_lines(self):
+        return self._get_short_close_lines().filtered(
+            lambda line: (
+                float_compare(
+                    line.qty_delivered,
+                    line.qty_invoiced,
+                    precision_rounding=line.product_uom.rounding or 0.01,
+                )
+                > 0
+            )
+        )
+
+    def _get_qty_to_credit_on_close(self):
+        """{sale line: posted quantity invoiced beyond what was delivered}."""
+        result = {}
+        for line in self._get_short_close_lines():
+            excess = line.qty_invoiced_posted - line.qty_delivered
+            if float_compare(excess, 0.0, precision_rounding=line.product_uom.rounding or 0.01) > 0:
+                result[line] = excess
+        return result
+
+    def _short_close(self, refund_payments=False):
+        """Forced close: settle the order at what was delivered. Open deliveries and pending
+        returns are cancelled, and what was invoiced beyond the deliveries is credited by the
+        reversal engine of order_revoke_cancel (refunded or kept as credit as for a
+        cancellation). Returns the order values recording it, for `reopen`."""
+        self.ensure_one()
+        closing = self.with_context(**{CLOSING_KEY: True})
         pickings = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
         pickings.with_context(**{CLOSING_KEY: True}).action_cancel()
+        credit_notes, refunds = closing._credit_invoices(
+            refund_payments, quantities=self._get_qty_to_credit_on_close()
+        )
+        return {
+            "close_cancelled_picking_ids": [Command.set(pickings.ids)],
+            "close_credit_note_ids": [Command.set(credit_notes.ids)],
+            "close_refund_payment_ids": [Command.set(refunds.ids)],
+        }
 
     def _prepare_close_vals(self, reason, note, force):
         self.ensure_one()
@@ -523,12 +605,48 @@ class SaleOrder(models.Model):
                     self.env._("%s is not closed: there is nothing to reopen.", order.name)
                 )
         for order in self:
+            credit_notes = order.close_credit_note_ids.filtered(lambda m: m.state == "posted")
+            replanned = order.close_cancelled_picking_ids
             order.with_context(**{CLOSING_KEY: True}).write(order._prepare_reopen_vals())
-            order.message_post(
-                body=Markup("<p>%s</p><p>%s</p>") % (self.env._("Order reopened."), note),
-                subtype_xmlid="order_termination.mt_order_closed",
-            )
+            invoices = order._undo_short_close(credit_notes, replanned)
+            body = Markup("<p>%s</p><p>%s</p>") % (self.env._("Order reopened."), note)
+            if invoices:
+                body += Markup("<p>%s %s</p>") % (
+                    self.env._("Invoices reversing the credit notes of the close:"),
+                    Markup(", ").join(invoice._get_html_link() for invoice in invoices),
+                )
+            order.message_post(body=body, subtype_xmlid="order_termination.mt_order_closed")
         return True
+
+    def _undo_short_close(self, credit_notes, cancelled_pickings):
+        """Put back what a short close did: its credit notes are undone by posted invoices
+        reversing them (as revoke does), and what its cancelled transfers were to deliver is
+        planned again through the standard procurement. Returns the new invoices."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        invoices = credit_notes._reverse_by_invoices(
+            [self._prepare_reopen_invoice_vals(credit_note, today) for credit_note in credit_notes]
+        )
+        if cancelled_pickings and self.state == "sale":
+            # A locked order does not launch procurement: unlock for that step only.
+            locked = self.locked
+            if locked:
+                self.locked = False
+            self.order_line._action_launch_stock_rule()
+            if locked:
+                self.locked = True
+        return invoices
+
+    def _prepare_reopen_invoice_vals(self, credit_note, date):
+        return {
+            "ref": self.env._(
+                "Reopened %(order)s: %(move)s", order=self.name, move=credit_note.name
+            ),
+            "date": date,
+            "invoice_date": date,
+            "invoice_date_due": False,
+            "invoice_payment_term_id": credit_note.reversed_entry_id.invoice_payment_term_id.id,
+        }
 
     def _prepare_reopen_vals(self):
         self.ensure_one()
@@ -539,6 +657,9 @@ class SaleOrder(models.Model):
             "close_date": False,
             "close_user_id": False,
             "close_forced": False,
+            "close_cancelled_picking_ids": [Command.clear()],
+            "close_credit_note_ids": [Command.clear()],
+            "close_refund_payment_ids": [Command.clear()],
             "locked": self.close_previous_locked,
         }
 

@@ -29,3 +29,11 @@ class SaleOrderLine(models.Model):
     def unlink(self):
         self._check_order_guards(self.order_id)
         return super().unlink()
+
+    @api.depends("order_id.is_closed")
+    def _compute_qty_to_invoice(self):
+        """A closed order has nothing left to invoice: a short close settled it at what was
+        delivered, so its lines never show up "to invoice" again."""
+        res = super()._compute_qty_to_invoice()
+        self.filtered("order_id.is_closed").qty_to_invoice = 0.0
+        return res
