@@ -154,7 +154,7 @@ class TestCancelReversal(OrderEndOfLifeCase):
         order = self.delivered_and_invoiced_order(qty=5)
         self.pay(order.invoice_ids, 100.0)
 
-        impact = order.get_cancel_impact()
+        impact = order.get_cancel_impact(refund_payments=True)
 
         actions = sorted(line["action"] for line in impact)
         self.assertEqual(
