@@ -55,10 +55,32 @@ class AccountMove(models.Model):
                 commands.append(Command.unlink(other.id))
         self.write({"invoice_line_ids": commands})
 
-    def _reconcile_with_invoice(self, invoice, limit):
-        """Let this posted credit note settle at most `limit` (invoice currency) of `invoice`:
-        on a shared invoice it settles its own order's open part, never the other orders'."""
+    def _get_partials_with(self, invoice):
+        """Reconciliations between this credit note and `invoice`."""
+        receivables = invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        own = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        return own.matched_debit_ids.filtered(lambda p: p.debit_move_id in receivables)
+
+    def _limit_settlement(self, invoice, limit):
+        """Odoo reconciles a credit note with the invoice it reverses as soon as it is posted,
+        for as much as both hold. Undo that when it settled more than `limit` (the order's open
+        part of a shared or paid invoice), so `_reconcile_with_invoice` can settle just that."""
         self.ensure_one()
+        partials = self._get_partials_with(invoice)
+        applied = sum(partials.mapped("debit_amount_currency"))
+        if invoice.currency_id.compare_amounts(applied, limit) > 0:
+            partials.unlink()
+
+    def _reconcile_with_invoice(self, invoice, limit):
+        """Let this posted credit note settle at most `limit` (invoice currency) of `invoice`
+        in all: on a shared invoice it settles its own order's open part, never the other
+        orders'; what it holds beyond stays as the customer's credit."""
+        self.ensure_one()
+        limit -= sum(self._get_partials_with(invoice).mapped("debit_amount_currency"))
         credit_lines = self._get_open_receivable_lines()
         debit_lines = invoice._get_open_receivable_lines().sorted(
             lambda line: (line.date_maturity or line.date, line.id)
@@ -66,6 +88,8 @@ class AccountMove(models.Model):
         currency = invoice.currency_id
         credit_open = -sum(credit_lines.mapped("amount_residual_currency"))
         debit_open = sum(debit_lines.mapped("amount_residual_currency"))
+        if currency.compare_amounts(limit, 0.0) <= 0:
+            return
         if currency.compare_amounts(limit, min(credit_open, debit_open)) >= 0:
             reconcile_receivables(self | invoice)
             return

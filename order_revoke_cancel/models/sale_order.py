@@ -440,6 +440,7 @@ class SaleOrder(models.Model):
         credit_notes.action_post()
         for item, credit_note in zip(plan, credit_notes, strict=True):
             refund = min(item["refund"], credit_note.amount_total)
+            credit_note._limit_settlement(item["invoice"], credit_note.amount_total - refund)
             if refund_payments and not credit_note.currency_id.is_zero(refund):
                 # Paid out first: what the credit note still holds then settles the invoice.
                 refunds |= self._refund_credit_note(credit_note, refund)
