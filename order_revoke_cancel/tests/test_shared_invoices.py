@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import OrderEndOfLifeCase
 
@@ -144,6 +144,28 @@ class TestSharedInvoices(OrderEndOfLifeCase):
         )
         self.assertAlmostEqual(invoice.amount_residual, 0.0, msg="the invoice is settled")
         self.assertAlmostEqual(self.receivable(), 0.0, msg="nothing left either way")
+
+    def test_cancel_wizard_preview_follows_the_refund_option(self):
+        order_a, order_b, _invoice = self.shared_invoice(paid=600.0)
+        action = order_a.with_user(self.sales_manager).action_cancel()
+        wizard_form = Form.from_action(self.env(user=self.sales_manager), action)
+
+        def previewed():
+            return {line["action"]: line["amount"] for line in wizard_form.impact_line_ids._records}
+
+        self.assertEqual(previewed().get("customer_credit"), 400.0, msg="kept as credit")
+        self.assertNotIn("refund_payment", previewed(), msg="no refund while not ticked")
+        wizard_form.refund_payments = True
+        self.assertEqual(previewed().get("refund_payment"), 400.0, msg="ticked: refunded")
+        self.assertNotIn("customer_credit", previewed(), msg="and no longer kept as credit")
+        self.assertEqual(previewed().get("credit_note"), 1000.0, msg="A's lines only")
+        wizard_form.cancel_reason_id = self.reason
+        wizard_form.save().action_cancel()
+
+        cancellation = order_a.cancellation_ids
+        self.assertEqual(cancellation.refund_payment_ids.amount, 400.0, msg="as previewed")
+        self.assertEqual(cancellation.credit_note_ids.amount_total, 1000.0, msg="as previewed")
+        self.assertOtherOrderUntouched(order_b)
 
     # ---- several invoices, down payments -------------------------------------------------------
     def test_order_with_down_payment_and_shared_final_invoice(self):
