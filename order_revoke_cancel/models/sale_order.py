@@ -176,6 +176,7 @@ class SaleOrder(models.Model):
         options = self.env.context.get(CANCEL_OPTIONS_KEY) or {}
         orders = self.filtered(lambda o: o.state != "cancel")
         orders._check_reversal_rights(options)
+        orders._split_shared_draft_invoices()
         ledger_vals = orders._prepare_cancellation_vals(options)
         res = super()._action_cancel()
         # Returns are created after super(): sale_stock cancels every open picking of the order.
@@ -262,6 +263,28 @@ class SaleOrder(models.Model):
 
     def _get_invoices_to_cancel(self):
         return self.invoice_ids.filtered(lambda m: m.state == "draft")
+
+    def _split_shared_draft_invoices(self):
+        """Before the cancellation cancels the orders' draft invoices: a draft shared with
+        other orders gives this order's lines to a draft of their own, which is cancelled
+        (and put back to draft by revoke), so the other orders' lines stay invoiced."""
+        for order in self:
+            for invoice in order._get_invoices_to_cancel():
+                lines = invoice.invoice_line_ids.sorted("id")
+                mine = lines.filtered(lambda aml, o=order: aml.sale_line_ids.order_id == o)
+                if not (lines - mine).sale_line_ids:
+                    continue  # not shared with another order
+                split = invoice.with_context(include_business_fields=True).copy()
+                copies = split.invoice_line_ids.sorted("id")
+                pairs = list(zip(lines, copies, strict=True))
+                split.write(
+                    {
+                        "invoice_line_ids": [
+                            Command.unlink(copy.id) for line, copy in pairs if line not in mine
+                        ]
+                    }
+                )
+                invoice.write({"invoice_line_ids": [Command.unlink(line.id) for line in mine]})
 
     def _get_invoices_to_credit(self):
         invoices = self.env["account.move"]

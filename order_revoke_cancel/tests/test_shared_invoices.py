@@ -204,6 +204,30 @@ class TestSharedInvoices(OrderEndOfLifeCase):
         self.assertOtherOrderUntouched(order_b)
         self.assertAlmostEqual(self.receivable(), 1500.0, msg="as before the cancellation")
 
+    def test_shared_draft_invoice_keeps_the_other_orders_lines(self):
+        order_a = self.confirmed_order([(self.storable, 10)])
+        order_b = self.confirmed_order([(self.storable, 5)])
+        draft = (order_a | order_b)._create_invoices()
+
+        cancellation = order_a.with_user(self.sales_manager).cancel_with_reversal(self.reason)
+
+        self.assertEqual(draft.state, "draft", msg="the shared draft stays a draft")
+        self.assertEqual(
+            draft.invoice_line_ids.sale_line_ids, order_b.order_line, msg="with B's lines only"
+        )
+        cancelled = cancellation.cancelled_invoice_ids
+        self.assertEqual(cancelled.state, "cancel", msg="A's lines went to a cancelled draft")
+        self.assertEqual(cancelled.invoice_line_ids.sale_line_ids, order_a.order_line, msg="A's")
+        self.assertEqual(order_a.order_line.qty_invoiced, 0, msg="A no longer invoiced")
+        self.assertEqual(order_b.order_line.qty_invoiced, 5, msg="B still on its draft")
+        self.assertEqual(order_b.invoice_status, "invoiced", msg="and not to invoice again")
+
+        order_a.with_user(self.sales_manager).revoke_cancel()
+        self.assertEqual(cancelled.state, "draft", msg="revoke puts A's draft back")
+        self.assertEqual(order_a.order_line.qty_invoiced, 10, msg="A invoiced as before")
+        self.assertEqual(order_b.order_line.qty_invoiced, 5, msg="B did not move")
+        self.assertAlmostEqual(self.receivable(), 0.0, msg="drafts owe nothing")
+
     # ---- plain salesman -------------------------------------------------------------------------
     def test_salesman_sees_the_orders_share_and_cannot_cancel(self):
         order_a, order_b, invoice = self.shared_invoice(paid=600.0)
