@@ -171,8 +171,7 @@ class SaleTerminationRequest(models.Model):
                 {
                     "state": "to_approve",
                     "approval_ids": [
-                        Command.create(vals)
-                        for vals in request._prepare_approval_vals_list()
+                        Command.create(vals) for vals in request._prepare_approval_vals_list()
                     ],
                 }
             )
