@@ -25,6 +25,13 @@ class TestTrustRpc(TerminationCase, HttpCase):
             partner_id=cls.partner_a.id,
         )
 
+    def delivered_and_invoiced(self):
+        """A confirmed order of 5 chairs, delivered and invoiced (posted, not paid)."""
+        order = self.confirmed_order()
+        self.deliver(order)
+        self.invoice(order)
+        return order
+
     def jsonrpc(self, user, model, method, *args, **kwargs):
         """`execute_kw` on /jsonrpc, authenticated by password like any integration."""
         return self.make_jsonrpc_request(
@@ -86,7 +93,7 @@ class TestTrustRpc(TerminationCase, HttpCase):
         self.assertEqual(answer.author_id, self.partner_a, msg="the answer is the customer's")
 
     def test_failed_execution_tells_the_customer_we_will_contact_them(self):
-        order, request = self.waiting_request(self.delivered_and_invoiced_order())
+        order, request = self.waiting_request(self.delivered_and_invoiced())
         token = request.sudo().access_token
         with patch.object(
             type(self.env["sale.order"]),
@@ -139,9 +146,9 @@ class TestTrustRpc(TerminationCase, HttpCase):
         self.assertEqual(request.state, "to_confirm", msg="no answer was recorded")
 
     def test_managers_cannot_rewrite_the_evidence_over_rpc(self):
-        order = self.delivered_and_invoiced_order()
+        order = self.delivered_and_invoiced()
         cancellation = order.cancel_with_reversal(
-            self.env.ref("order_revoke_cancel.cancel_reason_other")
+            self.env.ref("order_revoke_cancel.cancel_reason_other"), note="Duplicate"
         )
         self.step_wh.active = True
         request = self.request(self.confirmed_order())
@@ -189,7 +196,7 @@ class TestTrustRpc(TerminationCase, HttpCase):
         self.assertTrue(order.is_closed, msg="the order stays closed")
 
     def test_portal_user_reads_no_internal_note_over_rpc(self):
-        order = self.delivered_and_invoiced_order()
+        order = self.delivered_and_invoiced()
         order.cancel_with_reversal(
             self.env.ref("order_revoke_cancel.cancel_reason_other"), note="Internal note"
         )

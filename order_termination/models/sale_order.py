@@ -125,15 +125,18 @@ class SaleOrder(models.Model):
         if customer_confirmation is None:
             customer_confirmation = reason.customer_confirmation
         requests = self.env["sale.termination.request"]
-        for order in self:
-            order._check_can_request_termination()
-            # Users read requests only; they change them through these checked methods.
-            vals = order._prepare_termination_request_vals(
-                reason, description, customer_confirmation, receive_returns, refund_payments
-            )
-            vals["customer_message"] = customer_message or False
-            requests |= requests.sudo().create(vals)
-        requests.action_submit()
+        # All or nothing, also for callers that go on in the same transaction: without an
+        # approval step the request executes at once, and a refusal leaves no request behind.
+        with self.env.cr.savepoint():
+            for order in self:
+                order._check_can_request_termination()
+                # Users read requests only; they change them through these checked methods.
+                vals = order._prepare_termination_request_vals(
+                    reason, description, customer_confirmation, receive_returns, refund_payments
+                )
+                vals["customer_message"] = customer_message or False
+                requests |= requests.sudo().create(vals)
+            requests.action_submit()
         return requests
 
     def _get_termination_reason(self, reason):

@@ -20,9 +20,16 @@ class TestTrustEvidence(TerminationCase):
             partner_id=cls.partner_a.id,
         )
 
+    def delivered_and_invoiced(self):
+        """A confirmed order of 5 chairs, delivered and invoiced (posted, not paid)."""
+        order = self.confirmed_order()
+        self.deliver(order)
+        self.invoice(order)
+        return order
+
     def terminated_request(self):
         """An executed request on a delivered and invoiced order."""
-        order = self.delivered_and_invoiced_order()
+        order = self.delivered_and_invoiced()
         request = self.request(order)
         request.with_user(self.warehouse_approver).action_approve()
         self.assertEqual(request.state, "done", msg="the request is executed")
@@ -72,8 +79,10 @@ class TestTrustEvidence(TerminationCase):
         order, _request = self.terminated_request()
         with self.assertRaisesRegex(UserError, order.name):
             order.with_user(self.manager).unlink()
-        cancelled = self.delivered_and_invoiced_order()
-        cancelled.cancel_with_reversal(self.env.ref("order_revoke_cancel.cancel_reason_other"))
+        cancelled = self.delivered_and_invoiced()
+        cancelled.cancel_with_reversal(
+            self.env.ref("order_revoke_cancel.cancel_reason_other"), note="Duplicate"
+        )
         with self.assertRaisesRegex(UserError, cancelled.name):
             cancelled.unlink()
         self.assertTrue(order.exists() and cancelled.exists(), msg="both orders are kept")
@@ -97,7 +106,7 @@ class TestTrustEvidence(TerminationCase):
         self.assertEqual(picking.state, "assigned", msg="the delivery is not validated")
 
     def test_cancel_options_do_not_travel_in_the_context(self):
-        order = self.delivered_and_invoiced_order()
+        order = self.delivered_and_invoiced()
         self.pay(order.invoice_ids)
         payments = self.env["account.payment"].search_count([])
         order.with_user(self.manager).with_context(
@@ -161,7 +170,7 @@ class TestTrustEvidence(TerminationCase):
         self.assertNotIn("moved abroad", mail.body, msg="never the internal description")
 
     def test_portal_user_cannot_read_internal_notes(self):
-        order = self.delivered_and_invoiced_order()
+        order = self.delivered_and_invoiced()
         order.cancel_with_reversal(
             self.env.ref("order_revoke_cancel.cancel_reason_other"), note="Internal: bad payer"
         )
