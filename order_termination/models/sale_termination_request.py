@@ -651,6 +651,17 @@ class SaleTerminationRequest(models.Model):
             "context": {"default_request_id": self.id},
         }
 
+    def action_open_answer_wizard(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Record Customer Answer"),
+            "type": "ir.actions.act_window",
+            "res_model": "sale.termination.answer.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id},
+        }
+
     def action_view_order(self):
         self.ensure_one()
         return {

@@ -277,3 +277,19 @@ class TestTrustExecution(TerminationCase):
         todo = self.env.ref("mail.mail_activity_data_todo")
         managers = request.activity_ids.filtered(lambda a: a.activity_type_id == todo).user_id
         self.assertIn(self.manager, managers, msg="termination managers are asked to act")
+
+    def test_answer_wizard_records_the_customers_refusal(self):
+        (self.step_wh | self.step_fin).active = False
+        order = self.confirmed_order()
+        request = self.request(order, reason=self.reason_confirm)
+        action = request.with_user(self.manager).action_open_answer_wizard()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+            .create({"answer": "decline", "comment": "Mail of Tuesday: keep the order."})
+        )
+        wizard.action_record()
+        self.assertEqual(request.state, "rejected", msg="the customer's refusal rejects it")
+        self.assertEqual(request.customer_response, "declined", msg="the refusal is recorded")
+        self.assertEqual(order.state, "sale", msg="the order goes on")
