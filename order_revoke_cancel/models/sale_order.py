@@ -4,9 +4,11 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
+from .call_scope import call_scope, get_call_scope
 from .tools import picking_demand
 
-CANCEL_OPTIONS_KEY = "order_cancel_options"
+# Name of the call scope in which cancel_with_reversal hands its options to _action_cancel.
+CANCEL_OPTIONS_SCOPE = "order_cancel_options"
 
 
 class SaleOrder(models.Model):
@@ -15,7 +17,7 @@ class SaleOrder(models.Model):
     cancel_reason_id = fields.Many2one(
         "sale.cancel.reason", readonly=True, copy=False, tracking=True
     )
-    cancel_note = fields.Text(readonly=True, copy=False)
+    cancel_note = fields.Text(readonly=True, copy=False, groups="base.group_user")
     cancel_date = fields.Datetime("Cancelled On", readonly=True, copy=False, tracking=True)
     cancel_user_id = fields.Many2one(
         "res.users", "Cancelled By", readonly=True, copy=False, tracking=True
@@ -35,6 +37,19 @@ class SaleOrder(models.Model):
         allowed = self.env.user.has_group("order_revoke_cancel.group_revoke_cancel")
         for order in self:
             order.can_revoke_cancel = allowed and order.state == "cancel"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_cancellation_record(self):
+        """The cancellation record explains the returns and credit notes it made: deleting
+        its order would delete it too and leave those documents unexplained."""
+        for order in self.sudo().filtered("cancellation_ids"):
+            raise UserError(
+                self.env._(
+                    "%s cannot be deleted: its cancellation record explains its returns and "
+                    "credit notes, so keep the order cancelled instead.",
+                    order.name,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Cancel
@@ -127,7 +142,10 @@ class SaleOrder(models.Model):
             # recorded in its snapshot, so revoke locks it again.
             options["unlocked_order_ids"] = locked.ids
             locked.write({"locked": False})
-        self.with_context(**{CANCEL_OPTIONS_KEY: options})._action_cancel()
+        # Not through the context: RPC clients set any context key, and these options decide
+        # what is reversed and which rights it needs (see call_scope.py).
+        with call_scope(self.env, CANCEL_OPTIONS_SCOPE, dict.fromkeys(self.ids, options)):
+            self._action_cancel()
         return self.mapped(lambda order: order._get_last_cancellation())
 
     def _get_cancel_reason(self, reason):
@@ -173,8 +191,8 @@ class SaleOrder(models.Model):
     def _action_cancel(self):
         """Extend `sale._action_cancel`: reverse deliveries, invoices and payments of confirmed
         orders and keep a ledger of it, whichever path cancelled them."""
-        options = self.env.context.get(CANCEL_OPTIONS_KEY) or {}
         orders = self.filtered(lambda o: o.state != "cancel")
+        options = orders._get_cancel_options()
         orders._check_reversal_rights(options)
         orders._split_shared_draft_invoices()
         ledger_vals = orders._prepare_cancellation_vals(options)
@@ -200,6 +218,12 @@ class SaleOrder(models.Model):
             }
         )
         return res
+
+    def _get_cancel_options(self):
+        """The options cancel_with_reversal opened for these orders; none on other paths
+        (native button, mass cancel of other modules, crons)."""
+        scope = get_call_scope(self.env, CANCEL_OPTIONS_SCOPE, {})
+        return next((scope[order.id] for order in self if order.id in scope), {})
 
     def _needs_reversal(self):
         """Whether cancelling would create returns, credit notes or refunds (a pure predicate)."""

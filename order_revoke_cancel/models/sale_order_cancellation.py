@@ -26,6 +26,8 @@ class SaleOrderCancellation(models.Model):
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    # Users only read the ledger (it is evidence); reading is enough to use its chatter.
+    _mail_post_access = "read"
 
     name = fields.Char(compute="_compute_name", store=True)
     order_id = fields.Many2one(
@@ -257,7 +259,9 @@ class SaleOrderCancellation(models.Model):
         self.filtered("previous_locked").order_id.write({"locked": True})
         new_pickings = orders.picking_ids - pickings_before
         for cancellation in self:
-            cancellation.write(
+            # The ledger is evidence: no user may write it (read-only access rights), only
+            # this method, whose caller's right to revoke was checked by revoke_cancel.
+            cancellation.sudo().write(
                 cancellation._prepare_revoke_vals(note, returns, restored, new_pickings, invoices)
             )
             cancellation.order_id._notify_cancellation_change(cancellation, revoked=True)

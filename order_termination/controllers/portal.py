@@ -1,34 +1,49 @@
 from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.http import request
+from odoo.tools import consteq
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 
 class TerminationPortal(CustomerPortal):
-    """The page where a customer confirms or declines the termination of their order."""
+    """The page where a customer confirms or declines the termination of their order.
+
+    Only the request's access token opens it, whoever is logged in: portal's
+    `_document_check_access` would also let in any user who may read the request (every
+    internal user), and the customer's answer must come from the link the customer received.
+    """
 
     def _get_termination_sudo(self, request_id, access_token):
         """The request as superuser when the token matches; nothing of it otherwise."""
-        try:
-            return self._document_check_access(
-                "sale.termination.request", request_id, access_token=access_token
-            )
-        except MissingError as error:
-            raise NotFound() from error
-        except AccessError as error:
-            raise Forbidden() from error
+        # Superuser only to compare the token; nothing is shown or changed before that.
+        termination_sudo = request.env["sale.termination.request"].sudo().browse(request_id)
+        if not termination_sudo.exists():
+            raise NotFound()
+        if not (
+            isinstance(access_token, str)
+            and termination_sudo.access_token
+            and consteq(termination_sudo.access_token, access_token)
+        ):
+            raise Forbidden()
+        return termination_sudo
 
     def _prepare_termination_values(self, termination_sudo, access_token, **kwargs):
+        """What the customer sees: the order, the reason and the customer message, never
+        the internal description, approvers' comments or purchase documents. The order is
+        not passed as `order`/`sale_order`: other portal breadcrumbs (purchase) key on those
+        names and would call it a purchase order."""
         order_sudo = termination_sudo.order_id
+        waiting = termination_sudo.state == "to_confirm" and not termination_sudo.customer_response
         return {
             "termination": termination_sudo,
-            "order": order_sudo,
+            "termination_order": order_sudo,
             "access_token": access_token,
+            "waiting_for_answer": waiting,
             "impact_lines": order_sudo._get_termination_impact_lines(customer=True)
-            if termination_sudo.state == "to_confirm"
+            if waiting
             else [],
             "message": kwargs.get("message"),
             "page_name": "termination",
@@ -53,11 +68,25 @@ class TerminationPortal(CustomerPortal):
         termination_sudo = self._get_termination_sudo(request_id, access_token)
         if decision not in ("confirm", "decline"):
             raise NotFound()
-        message = "confirmed" if decision == "confirm" else "declined"
+        accept = decision == "confirm"
         try:
-            termination_sudo.customer_respond(decision == "confirm", (comment or "").strip())
+            # customer_respond checks the token again and runs with the requester's authority
+            # in the customer's name, never with the rights of whoever is logged in.
+            done = termination_sudo.customer_respond(
+                accept, (comment or "").strip() or None, access_token=access_token
+            )
+        except AccessError as error:
+            raise Forbidden() from error
         except UserError:
             message = "not_waiting"
+        else:
+            if not accept:
+                message = "declined"
+            elif done:
+                message = "confirmed"
+            else:
+                # The execution failed and was rolled back: the answer is kept, people act.
+                message = "received"
         return request.redirect(
             f"/my/terminations/{request_id}?access_token={access_token}&message={message}"
         )

@@ -4,10 +4,13 @@ from odoo import Command, api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 
-from .sale_termination_request import ACTIVE_STATES, EXECUTING_KEY
+from odoo.addons.order_revoke_cancel.models.call_scope import call_scope, get_call_scope
 
-# Context key set by close() and reopen(): their own writes pass the closed-order guard.
-CLOSING_KEY = "order_termination_closing"
+from .sale_termination_request import ACTIVE_STATES
+
+# Call scope (not a context key, which any RPC client sets) naming the orders reopen() is
+# writing: the only write a closed order lets through.
+REOPEN_SCOPE = "order_termination_reopen"
 
 CHECKLIST_CODES = (
     "confirmed",
@@ -41,7 +44,7 @@ class SaleOrder(models.Model):
     termination_can_review = fields.Boolean(compute="_compute_termination_can_review")
     is_closed = fields.Boolean("Closed", readonly=True, copy=False, tracking=True, index=True)
     close_reason_id = fields.Many2one("sale.close.reason", readonly=True, copy=False, tracking=True)
-    close_note = fields.Text(readonly=True, copy=False)
+    close_note = fields.Text(readonly=True, copy=False, groups="base.group_user")
     close_date = fields.Datetime("Closed On", readonly=True, copy=False)
     close_user_id = fields.Many2one("res.users", "Closed By", readonly=True, copy=False)
     close_forced = fields.Boolean("Short Closed", readonly=True, copy=False)
@@ -108,6 +111,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Termination request
     # ------------------------------------------------------------------
+    @api.returns("sale.termination.request")
     def request_termination(
         self,
         reason,
@@ -115,13 +119,26 @@ class SaleOrder(models.Model):
         customer_confirmation=None,
         receive_returns=False,
         refund_payments=False,
+        customer_message=None,
     ):
-        """Create and submit a termination request per order; returns the requests."""
+        """Create and submit a termination request per order; returns the requests.
+        `description` is internal; `customer_message` is what the customer reads."""
         if not self.env.user.has_group("order_termination.group_termination_user"):
             raise AccessError(
                 self.env._(
                     "You may not request the termination of %s. Ask your sales manager for "
                     "the right to request terminations.",
+                    ", ".join(self.mapped("name")),
+                )
+            )
+        if (receive_returns or refund_payments) and not self.env.user.has_group(
+            "order_revoke_cancel.group_cancel_reversal"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Receiving returns at once or refunding payments when %s is terminated is "
+                    "for users allowed to cancel with reversal. Ask without these options, or "
+                    "ask your sales manager.",
                     ", ".join(self.mapped("name")),
                 )
             )
@@ -136,15 +153,18 @@ class SaleOrder(models.Model):
         if customer_confirmation is None:
             customer_confirmation = reason.customer_confirmation
         requests = self.env["sale.termination.request"]
-        for order in self:
-            order._check_can_request_termination()
-            # Users read requests only; they change them through these checked methods.
-            requests |= requests.sudo().create(
-                order._prepare_termination_request_vals(
+        # All or nothing, also for callers that go on in the same transaction: without an
+        # approval step the request executes at once, and a refusal leaves no request behind.
+        with self.env.cr.savepoint():
+            for order in self:
+                order._check_can_request_termination()
+                # Users read requests only; they change them through these checked methods.
+                vals = order._prepare_termination_request_vals(
                     reason, description, customer_confirmation, receive_returns, refund_payments
                 )
-            )
-        requests.action_submit()
+                vals["customer_message"] = customer_message or False
+                requests |= requests.sudo().create(vals)
+            requests.action_submit()
         return requests
 
     def _get_termination_reason(self, reason):
@@ -231,48 +251,122 @@ class SaleOrder(models.Model):
             )
         return res
 
-    # ------------------------------------------------------------------
-    # Hold and closed-order guards
-    # ------------------------------------------------------------------
-    def _check_termination_hold(self, action):
-        """Refuse `action` on orders under a pending termination request."""
-        for order in self.filtered(
-            lambda o: o.termination_state == "pending" and not o._is_executing_termination()
-        ):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_termination_request(self):
+        """A termination request is the record of a decision on the order: the order that
+        carries one is kept with it."""
+        for order in self.sudo().filtered("termination_request_ids"):
             raise UserError(
                 self.env._(
-                    "%(order)s is on hold by the termination request %(request)s: you cannot "
-                    "%(action)s it now. Wait until the request is decided or withdrawn.",
-                    order=order.name,
-                    request=order.sudo().pending_termination_id.name,
-                    action=action,
+                    "%s cannot be deleted: it carries termination requests, the record of "
+                    "decisions on it, so keep the order instead.",
+                    order.name,
                 )
             )
 
-    def _is_executing_termination(self):
-        """Whether this order's approved request is being executed. The context names the
-        request, and the request's own approvals prove it: a context key alone could come from
-        any RPC call."""
+    # ------------------------------------------------------------------
+    # Hold and closed-order guard
+    # ------------------------------------------------------------------
+    def _check_order_editable(self, action):
+        """Refuse `action` on orders on hold (pending termination request) or closed.
+
+        `action` is one of: modify, confirm, cancel, invoice, post_invoice, deliver, close.
+        Decided from the orders themselves: the request being executed is already done when
+        the termination changes the order, and reopen() names the orders it writes in a call
+        scope; no context key lets anything through.
+        """
+        # The guard reads the order's hold and close state whoever acts (a warehouse user
+        # validating a delivery may not read sales orders): read-only, as superuser.
+        for order in self.sudo():
+            if order.termination_state == "pending":
+                raise UserError(order._get_hold_message(action))
+            if order.is_closed and order.id not in get_call_scope(self.env, REOPEN_SCOPE, ()):
+                raise UserError(order._get_closed_message(action))
+
+    def _get_hold_message(self, action):
+        """One full sentence per refused action on an order on hold."""
         self.ensure_one()
-        request_id = self.env.context.get(EXECUTING_KEY)
-        if not request_id:
-            return False
-        request = self.env["sale.termination.request"].sudo().browse(request_id).exists()
-        return bool(request) and request.order_id == self and request._is_executable()
+        order, request = self.name, self.pending_termination_id.name
+        messages = {
+            "modify": self.env._(
+                "%(order)s cannot be modified while the termination request %(request)s holds "
+                "it: wait until the request is decided or withdrawn.",
+                order=order,
+                request=request,
+            ),
+            "confirm": self.env._(
+                "%(order)s cannot be confirmed while the termination request %(request)s holds "
+                "it: wait until the request is decided or withdrawn.",
+                order=order,
+                request=request,
+            ),
+            "cancel": self.env._(
+                "%(order)s cannot be cancelled while the termination request %(request)s holds "
+                "it: decide or withdraw the request instead.",
+                order=order,
+                request=request,
+            ),
+            "invoice": self.env._(
+                "%(order)s cannot be invoiced while the termination request %(request)s holds "
+                "it: wait until the request is decided or withdrawn.",
+                order=order,
+                request=request,
+            ),
+            "post_invoice": self.env._(
+                "No invoice of %(order)s can be posted while the termination request "
+                "%(request)s holds the order: wait until the request is decided or withdrawn.",
+                order=order,
+                request=request,
+            ),
+            "deliver": self.env._(
+                "No delivery of %(order)s can be validated while the termination request "
+                "%(request)s holds the order: wait until the request is decided or withdrawn.",
+                order=order,
+                request=request,
+            ),
+            "close": self.env._(
+                "%(order)s cannot be closed while the termination request %(request)s holds "
+                "it: wait until the request is decided or withdrawn.",
+                order=order,
+                request=request,
+            ),
+        }
+        return messages[action]
 
-    def _check_not_closed(self, action):
-        """Refuse `action` on closed orders."""
-        if self.env.context.get(CLOSING_KEY):
-            return
-        for order in self.filtered("is_closed"):
-            raise UserError(
-                self.env._(
-                    "%(order)s is closed: you cannot %(action)s it. Ask a sales manager to "
-                    "reopen it first.",
-                    order=order.name,
-                    action=action,
-                )
-            )
+    def _get_closed_message(self, action):
+        """One full sentence per refused action on a closed order."""
+        self.ensure_one()
+        messages = {
+            "modify": self.env._(
+                "%s is closed and cannot be modified: ask a sales manager to reopen it first.",
+                self.name,
+            ),
+            "confirm": self.env._(
+                "%s is closed and cannot be confirmed again: ask a sales manager to reopen it "
+                "first.",
+                self.name,
+            ),
+            "cancel": self.env._(
+                "%s is closed and cannot be cancelled: ask a sales manager to reopen it first.",
+                self.name,
+            ),
+            "invoice": self.env._(
+                "%s is closed and cannot be invoiced: ask a sales manager to reopen it first.",
+                self.name,
+            ),
+            "post_invoice": self.env._(
+                "No invoice of %s can be posted because the order is closed: ask a sales "
+                "manager to reopen it first.",
+                self.name,
+            ),
+            "deliver": self.env._(
+                "No delivery or return of %s can be validated because the order is closed: "
+                "ask a sales manager to reopen it first.",
+                self.name,
+            ),
+            "close": self.env._("%s is already closed.", self.name),
+        }
+        return messages[action]
 
     @api.model
     def _get_hold_free_fields(self):
@@ -289,22 +383,19 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         if set(vals) - self._get_hold_free_fields():
-            self._check_termination_hold(self.env._("modify"))
-            self._check_not_closed(self.env._("modify"))
+            self._check_order_editable("modify")
         return super().write(vals)
 
     def action_confirm(self):
-        self._check_termination_hold(self.env._("confirm"))
+        self._check_order_editable("confirm")
         return super().action_confirm()
 
     def _action_cancel(self):
-        self._check_termination_hold(self.env._("cancel"))
-        self._check_not_closed(self.env._("cancel"))
+        self._check_order_editable("cancel")
         return super()._action_cancel()
 
     def _create_invoices(self, grouped=False, final=False, date=None):
-        self._check_termination_hold(self.env._("invoice"))
-        self._check_not_closed(self.env._("invoice"))
+        self._check_order_editable("invoice")
         return super()._create_invoices(grouped=grouped, final=final, date=date)
 
     # ------------------------------------------------------------------
@@ -446,7 +537,7 @@ class SaleOrder(models.Model):
             vals = order._prepare_close_vals(reason, note, force)
             if force:
                 vals.update(order._short_close(refund_payments))
-            order.with_context(**{CLOSING_KEY: True}).write(vals)
+            order.write(vals)
             order._post_close_message(reason, note, force)
         return True
 
@@ -485,7 +576,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if self.is_closed:
             raise UserError(self.env._("%s is already closed.", self.name))
-        self._check_termination_hold(self.env._("close"))
+        self._check_order_editable("close")
         failed = [
             check
             for check in self.get_close_checklist()
@@ -546,10 +637,9 @@ class SaleOrder(models.Model):
         reversal engine of order_revoke_cancel (refunded or kept as credit as for a
         cancellation). Returns the order values recording it, for `reopen`."""
         self.ensure_one()
-        closing = self.with_context(**{CLOSING_KEY: True})
         pickings = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
-        pickings.with_context(**{CLOSING_KEY: True}).action_cancel()
-        credit_notes, refunds = closing._credit_invoices(
+        pickings.action_cancel()
+        credit_notes, refunds = self._credit_invoices(
             refund_payments, quantities=self._get_qty_to_credit_on_close()
         )
         return {
@@ -607,7 +697,8 @@ class SaleOrder(models.Model):
         for order in self:
             credit_notes = order.close_credit_note_ids.filtered(lambda m: m.state == "posted")
             replanned = order.close_cancelled_picking_ids
-            order.with_context(**{CLOSING_KEY: True}).write(order._prepare_reopen_vals())
+            with call_scope(self.env, REOPEN_SCOPE, order.ids):
+                order.write(order._prepare_reopen_vals())
             invoices = order._undo_short_close(credit_notes, replanned)
             body = Markup("<p>%s</p><p>%s</p>") % (self.env._("Order reopened."), note)
             if invoices:
@@ -723,69 +814,6 @@ class SaleOrder(models.Model):
         except (UserError, AccessError) as error:
             return str(error.args[0] if error.args else error)
         return False
-
-    # ------------------------------------------------------------------
-    # Purchase cascade (planned before the engine cancels the deliveries)
-    # ------------------------------------------------------------------
-    def _get_termination_purchase_plan(self):
-        """What terminating this order does to each linked purchase order:
-        cancel it (every line served only this order, nothing received or billed), reduce
-        this order's share of its lines, or leave it and notify the buyer."""
-        self.ensure_one()
-        plan = []
-        purchases = self._get_purchase_orders().filtered(lambda p: p.state != "cancel")
-        for purchase in purchases:
-            shares = self._get_purchase_shares(purchase)
-            if not shares:
-                continue
-            plan.append(self._plan_purchase(purchase, shares))
-        return plan
-
-    def _get_purchase_shares(self, purchase):
-        """[(purchase line, quantity in the line's unit serving this order)]."""
-        shares = []
-        for line in purchase.order_line.filtered(lambda pl: not pl.display_type):
-            share = self._get_purchase_line_share(line)
-            if not float_is_zero(share, precision_rounding=line.product_uom.rounding or 0.01):
-                shares.append((line, share))
-        return shares
-
-    def _get_purchase_line_share(self, line):
-        if line.sale_line_id:
-            return line.product_qty if line.sale_line_id.order_id == self else 0.0
-        moves = line.move_dest_ids | line.move_ids.move_dest_ids
-        mine = moves.filtered(
-            lambda m: (
-                m.state != "cancel"
-                and (m.sale_line_id.order_id == self or m.group_id == self.procurement_group_id)
-            )
-        )
-        qty = sum(
-            m.product_uom._compute_quantity(m.product_uom_qty, line.product_uom) for m in mine
-        )
-        return min(qty, line.product_qty)
-
-    def _plan_purchase(self, purchase, shares):
-        touched = [line for line, _share in shares if line.qty_received or line.qty_invoiced]
-        if touched:
-            return {"action": "notify", "purchase": purchase, "lines": shares}
-        served_only_us = all(
-            float_compare(
-                dict(shares).get(pl, 0.0),
-                pl.product_qty,
-                precision_rounding=pl.product_uom.rounding or 0.01,
-            )
-            >= 0
-            for pl in purchase.order_line.filtered(lambda pl: not pl.display_type)
-        )
-        billed = purchase.invoice_ids.filtered(lambda m: m.state not in ("draft", "cancel"))
-        received = purchase.order_line.filtered(lambda pl: pl.qty_received)
-        cancel = served_only_us and not billed and not received
-        return {
-            "action": "cancel" if cancel else "reduce",
-            "purchase": purchase,
-            "lines": shares,
-        }
 
     # ------------------------------------------------------------------
     # What termination means (wizard preview and portal page)

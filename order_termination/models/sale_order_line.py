@@ -9,25 +9,21 @@ class SaleOrderLine(models.Model):
         """Line fields the order's own flows may write while it is on hold or closed."""
         return {"invoice_lines", "move_ids"}
 
-    def _check_order_guards(self, orders):
-        orders._check_termination_hold(self.env._("modify"))
-        orders._check_not_closed(self.env._("modify"))
-
     @api.model_create_multi
     def create(self, vals_list):
         orders = self.env["sale.order"].browse(
             {vals["order_id"] for vals in vals_list if vals.get("order_id")}
         )
-        self._check_order_guards(orders)
+        orders._check_order_editable("modify")
         return super().create(vals_list)
 
     def write(self, vals):
         if set(vals) - self._get_hold_free_fields():
-            self._check_order_guards(self.order_id)
+            self.order_id._check_order_editable("modify")
         return super().write(vals)
 
     def unlink(self):
-        self._check_order_guards(self.order_id)
+        self.order_id._check_order_editable("modify")
         return super().unlink()
 
     @api.depends("order_id.is_closed")

@@ -1,8 +1,14 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 
 class SaleTerminationApproval(models.Model):
-    """A step as applied to one request: who decided what, and when."""
+    """A step as applied to one request: who decided what, and when.
+
+    Approval lines are evidence: users only read them (read-only access rights, managers
+    included); the request's methods check who may decide and record it as superuser.
+    """
 
     _name = "sale.termination.approval"
     _description = "Order Termination Approval"
@@ -23,6 +29,7 @@ class SaleTerminationApproval(models.Model):
             ("pending", "Pending"),
             ("approved", "Approved"),
             ("rejected", "Rejected"),
+            ("cancelled", "Not Needed"),
         ],
         default="waiting",
         required=True,
@@ -52,12 +59,11 @@ class SaleTerminationApproval(models.Model):
         return self.allow_self_approval or self.request_id.user_id != user
 
     def _set_pending(self):
-        """Open these lines and give each active internal member of their group an activity."""
+        """Open these lines and give each active internal member of their group an activity;
+        a line nobody may decide is said out loud instead of waiting in silence."""
         self.write({"state": "pending"})
         for approval in self:
-            users = approval.group_id.users.filtered(lambda u: not u.share and u.active)
-            if not approval.allow_self_approval:
-                users -= approval.request_id.user_id
+            users = approval._get_possible_reviewers()
             for user in users:
                 approval.request_id.activity_schedule(
                     "order_termination.mail_activity_termination_approval",
@@ -68,6 +74,50 @@ class SaleTerminationApproval(models.Model):
                         step=approval.step_id.name,
                     ),
                 )
+            if not users:
+                approval._notify_nobody_can_review()
+
+    def _get_possible_reviewers(self):
+        self.ensure_one()
+        users = self.group_id.users.filtered(
+            lambda u: not u.share and u.active and self.request_id.company_id in u.company_ids
+        )
+        if not self.allow_self_approval:
+            users -= self.request_id.user_id
+        return users
+
+    def _notify_nobody_can_review(self):
+        """Tell the requester and the termination managers that this step cannot be decided
+        as things stand, and what to do about it."""
+        self.ensure_one()
+        request = self.request_id
+        message = self.env._(
+            "Nobody but its requester may approve the step %(step)s of %(request)s for "
+            "%(order)s: add another user to the group %(group)s, allow self-approval on the "
+            "step, or withdraw the request.",
+            step=self.step_id.name,
+            request=request.name,
+            order=request.order_name,
+            group=self.group_id.full_name,
+        )
+        request.message_post(
+            body=message,
+            partner_ids=request.user_id.partner_id.ids,
+            subtype_xmlid="mail.mt_note",
+        )
+        for manager in request._get_termination_managers():
+            request.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                summary=self.env._("Nobody may approve the termination of %s", request.order_name),
+                note=message,
+            )
+
+    def _close_open_lines(self):
+        """The request ended without them (rejected, withdrawn): waiting and pending lines
+        are not needed any more."""
+        self.filtered(lambda a: a.state in ("waiting", "pending")).write({"state": "cancelled"})
+        self._unlink_activities()
 
     def _record_decision(self, state, comment):
         """Record who decided what; remove the other approvers' activities; tell the
@@ -94,20 +144,29 @@ class SaleTerminationApproval(models.Model):
             ).unlink()
 
     def _notify_requester(self):
+        """Internal note to the requester: approvers' comments never reach the customer."""
         self.ensure_one()
         request = self.request_id
-        state = dict(self._fields["state"]._description_selection(self.env))[self.state]
-        body = self.env._(
-            "%(step)s: %(state)s by %(user)s. %(comment)s",
-            step=self.step_id.name,
-            state=state,
-            user=self.env.user.name,
-            comment=self.comment or "",
-        )
+        if self.state == "approved":
+            body = self.env._(
+                "%(user)s approved the step %(step)s of the termination of %(order)s.",
+                user=self.env.user.name,
+                step=self.step_id.name,
+                order=request.order_name,
+            )
+        else:
+            body = self.env._(
+                "%(user)s rejected the step %(step)s of the termination of %(order)s.",
+                user=self.env.user.name,
+                step=self.step_id.name,
+                order=request.order_name,
+            )
+        if self.comment:
+            body = Markup("<p>%s</p><p>%s</p>") % (body, self.comment)
         request.message_post(
             body=body,
             partner_ids=request.user_id.partner_id.ids,
-            subtype_xmlid="mail.mt_comment",
+            subtype_xmlid="mail.mt_note",
         )
 
     def action_approve(self):
@@ -115,7 +174,7 @@ class SaleTerminationApproval(models.Model):
         self.ensure_one()
         self.request_id._check_line_reviewable(self)
         self.sudo()._record_decision("approved", False)
-        self.request_id.sudo()._advance()
+        self.request_id._advance()
         return True
 
     def action_reject(self):

@@ -1,8 +1,15 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import float_compare, float_is_zero
 
 
 class SaleTerminationPurchaseEffect(models.Model):
-    """What a termination did to a purchase order, kept so buyers and auditors see it."""
+    """What a termination did to a purchase order, kept so buyers and auditors see it.
+
+    The purchase cascade is planned and applied here, in one place: `_plan_for_order` says
+    what terminating an order does to each linked purchase, `_apply_plan` does it and records
+    one effect per change. Effects are evidence: users only read them (read-only access
+    rights); `_apply_plan` writes them as superuser.
+    """
 
     _name = "sale.termination.purchase.effect"
     _description = "Effect of an Order Termination on a Purchase"
@@ -27,3 +34,155 @@ class SaleTerminationPurchaseEffect(models.Model):
     previous_qty = fields.Float("Quantity Before", digits="Product Unit of Measure")
     new_qty = fields.Float("Quantity After", digits="Product Unit of Measure")
     note = fields.Text()
+
+    # ------------------------------------------------------------------
+    # Plan
+    # ------------------------------------------------------------------
+    @api.model
+    def _plan_for_order(self, order):
+        """What terminating `order` does to each linked purchase order, as a list of
+        `{'action', 'purchase', 'lines': [(purchase line, share)]}`: cancel it (every line
+        served only this order, nothing received or billed), reduce this order's share of its
+        lines, or leave it and notify the buyer. Read before anything changes."""
+        plan = []
+        purchases = order._get_purchase_orders().filtered(lambda p: p.state != "cancel")
+        for purchase in purchases:
+            shares = self._get_purchase_shares(order, purchase)
+            if shares:
+                plan.append(self._plan_purchase(purchase, shares))
+        return plan
+
+    @api.model
+    def _get_purchase_shares(self, order, purchase):
+        """[(purchase line, quantity in the line's unit serving `order`)]."""
+        shares = []
+        for line in purchase.order_line.filtered(lambda pl: not pl.display_type):
+            share = self._get_purchase_line_share(order, line)
+            if not float_is_zero(share, precision_rounding=line.product_uom.rounding or 0.01):
+                shares.append((line, share))
+        return shares
+
+    @api.model
+    def _get_purchase_line_share(self, order, line):
+        if line.sale_line_id:
+            return line.product_qty if line.sale_line_id.order_id == order else 0.0
+        moves = line.move_dest_ids | line.move_ids.move_dest_ids
+        mine = moves.filtered(
+            lambda m: (
+                m.state != "cancel"
+                and (m.sale_line_id.order_id == order or m.group_id == order.procurement_group_id)
+            )
+        )
+        qty = sum(
+            m.product_uom._compute_quantity(m.product_uom_qty, line.product_uom) for m in mine
+        )
+        return min(qty, line.product_qty)
+
+    @api.model
+    def _plan_purchase(self, purchase, shares):
+        touched = [line for line, _share in shares if line.qty_received or line.qty_invoiced]
+        if touched:
+            return {"action": "notify", "purchase": purchase, "lines": shares}
+        served_only_us = all(
+            float_compare(
+                dict(shares).get(pl, 0.0),
+                pl.product_qty,
+                precision_rounding=pl.product_uom.rounding or 0.01,
+            )
+            >= 0
+            for pl in purchase.order_line.filtered(lambda pl: not pl.display_type)
+        )
+        billed = purchase.invoice_ids.filtered(lambda m: m.state not in ("draft", "cancel"))
+        received = purchase.order_line.filtered(lambda pl: pl.qty_received)
+        cancel = served_only_us and not billed and not received
+        return {
+            "action": "cancel" if cancel else "reduce",
+            "purchase": purchase,
+            "lines": shares,
+        }
+
+    # ------------------------------------------------------------------
+    # Apply
+    # ------------------------------------------------------------------
+    @api.model
+    def _apply_plan(self, request, plan):
+        """Carry out `plan` for `request`; return the effects recorded."""
+        vals_list = []
+        for item in plan:
+            if item["action"] == "cancel":
+                vals_list += self._purchase_cancel(request, item)
+            elif item["action"] == "reduce":
+                vals_list += self._purchase_reduce(request, item)
+            else:
+                vals_list += self._purchase_notify(request, item)
+        for vals in vals_list:
+            vals["request_id"] = request.id
+        # Effects are evidence nobody writes directly (read-only access rights): recorded
+        # as superuser, for the request whose execution was authorised by its caller.
+        return self.sudo().create(vals_list).with_env(self.env)
+
+    @api.model
+    def _purchase_cancel(self, request, item):
+        purchase = item["purchase"]
+        purchase.button_cancel()
+        purchase.message_post(
+            body=self.env._(
+                "Cancelled by the termination %(request)s of %(order)s.",
+                request=request.name,
+                order=request.order_name,
+            )
+        )
+        return [
+            {
+                "purchase_id": purchase.id,
+                "action": "cancel",
+                "note": self.env._("Every line served only %s.", request.order_name),
+            }
+        ]
+
+    @api.model
+    def _purchase_reduce(self, request, item):
+        vals_list = []
+        for line, share in item["lines"]:
+            previous = line.product_qty
+            line.product_qty = max(previous - share, 0.0)
+            vals_list.append(
+                {
+                    "purchase_id": line.order_id.id,
+                    "purchase_line_id": line.id,
+                    "product_id": line.product_id.id,
+                    "action": "reduce",
+                    "previous_qty": previous,
+                    "new_qty": line.product_qty,
+                    "note": self.env._(
+                        "Share of %s removed; the rest serves other orders.", request.order_name
+                    ),
+                }
+            )
+        item["purchase"].message_post(
+            body=self.env._(
+                "Quantities of %(order)s removed by the termination %(request)s.",
+                order=request.order_name,
+                request=request.name,
+            )
+        )
+        return vals_list
+
+    @api.model
+    def _purchase_notify(self, request, item):
+        purchase = item["purchase"]
+        note = self.env._(
+            "%(order)s was terminated (%(request)s), but goods of %(purchase)s were already "
+            "received or billed, so the purchase was left unchanged. Decide with the vendor "
+            "whether to return the goods or keep them in stock, and adjust the bill if needed.",
+            order=request.order_name,
+            request=request.name,
+            purchase=purchase.name,
+        )
+        purchase.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=(purchase.user_id or self.env.user).id,
+            summary=self.env._("Terminated order %s: review this purchase", request.order_name),
+            note=note,
+        )
+        return [{"purchase_id": purchase.id, "action": "notify", "note": note}]

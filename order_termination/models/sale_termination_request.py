@@ -2,22 +2,26 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-
-# Context key under which the approved termination runs: the order's hold does not apply to
-# the documents the termination itself cancels, credits or receives.
-EXECUTING_KEY = "order_termination_executing"
+from odoo.tools import consteq
 
 ACTIVE_STATES = ("draft", "to_approve", "to_confirm")
 
 
 class SaleTerminationRequest(models.Model):
     """Ending a confirmed order is a decision: the request carries it through approvals
-    and the customer's answer, then executes it through the reversal engine."""
+    and the customer's answer, then executes it through the reversal engine.
+
+    Requests are evidence of that decision: every user only reads them (read-only access
+    rights, managers included) and they change only through the methods below, which check
+    who may do what and then write as superuser at that one step.
+    """
 
     _name = "sale.termination.request"
     _description = "Order Termination Request"
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    # Users only read requests (they are evidence); reading is enough to use the chatter.
+    _mail_post_access = "read"
 
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
     order_id = fields.Many2one(
@@ -36,7 +40,16 @@ class SaleTerminationRequest(models.Model):
     reason_id = fields.Many2one(
         "sale.termination.reason", required=True, readonly=True, tracking=True
     )
-    description = fields.Text(required=True, readonly=True)
+    description = fields.Text(
+        required=True, readonly=True, help="Internal: never shown to the customer."
+    )
+    customer_message = fields.Text(
+        readonly=True,
+        help="What the customer reads on the portal page and in the email; nothing else of "
+        "the request reaches the customer.",
+    )
+    # Only termination managers read the token: anyone holding it answers for the customer.
+    access_token = fields.Char(groups="order_termination.group_termination_manager")
     user_id = fields.Many2one(
         "res.users",
         string="Requested By",
@@ -92,6 +105,12 @@ class SaleTerminationRequest(models.Model):
         help="Time between the request and its execution or rejection.",
     )
     executed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    execution_error = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Why the last attempt to execute the termination failed; nothing of that "
+        "attempt was kept.",
+    )
     can_review = fields.Boolean(compute="_compute_can_review")
 
     @api.model_create_multi
@@ -122,8 +141,20 @@ class SaleTerminationRequest(models.Model):
     # ------------------------------------------------------------------
     # Submit and approval flow
     # ------------------------------------------------------------------
+    def _lock_for_decision(self):
+        """Lock the requests' rows before deciding on them: of two concurrent decisions
+        (two approvals, two portal answers, approve and withdraw) the second waits, then
+        fails to serialize and is retried on the state the first one left."""
+        if self:
+            self.env.cr.execute(
+                "SELECT id FROM sale_termination_request WHERE id IN %s FOR UPDATE",
+                [tuple(self.ids)],
+            )
+            self.invalidate_recordset()
+
     def action_submit(self):
         """Build the approval lines from the applicable steps and open the first level."""
+        self._lock_for_decision()
         for request in self:
             if request.state != "draft":
                 raise UserError(
@@ -148,7 +179,7 @@ class SaleTerminationRequest(models.Model):
                 body=self.env._("Termination requested: %s", request.name),
                 subtype_xmlid="order_termination.mt_order_termination_requested",
             )
-        self.sudo()._advance()
+        self._advance()
         return True
 
     def _check_requester_or_manager(self):
@@ -165,6 +196,12 @@ class SaleTerminationRequest(models.Model):
                 order=self.order_name,
             )
         )
+
+    def _check_termination_manager(self, message):
+        if not (
+            self.env.su or self.env.user.has_group("order_termination.group_termination_manager")
+        ):
+            raise AccessError(message)
 
     def _get_applicable_steps(self):
         self.ensure_one()
@@ -191,7 +228,8 @@ class SaleTerminationRequest(models.Model):
         ]
 
     def _advance(self):
-        """Open the next approval level, or move on once every line is approved."""
+        """Open the next approval level, or move on once every line is approved. The current
+        user is who made the request move (requester, last approver)."""
         for request in self.filtered(lambda r: r.state == "to_approve"):
             approvals = request.approval_ids
             if approvals.filtered(lambda a: a.state == "pending"):
@@ -199,17 +237,24 @@ class SaleTerminationRequest(models.Model):
             waiting = approvals.filtered(lambda a: a.state == "waiting")
             if waiting:
                 level = min(waiting.mapped("sequence"))
-                waiting.filtered(lambda a, lv=level: a.sequence == lv)._set_pending()
+                # Approvers need no right on approval lines: the bookkeeping is superuser's.
+                waiting.filtered(lambda a, lv=level: a.sequence == lv).sudo()._set_pending()
             else:
                 request._on_fully_approved()
 
     def _on_fully_approved(self):
         self.ensure_one()
         if self.customer_confirmation:
-            self.state = "to_confirm"
-            self._send_customer_confirmation()
+            # Rights were checked by whoever moved the request here.
+            self.sudo().state = "to_confirm"
+            self.sudo()._send_customer_confirmation()
+        elif self.approval_ids:
+            self._execute_by(self.env.user)
         else:
-            self.action_execute()
+            # No approval step applies: the requester's own decision, with the requester's
+            # own rights; a refusal reaches them directly and nothing is kept.
+            self._check_executable()
+            self._execute(self.env.user)
 
     def _send_customer_confirmation(self):
         """Email the customer the portal link where they confirm or decline."""
@@ -224,12 +269,13 @@ class SaleTerminationRequest(models.Model):
 
     def action_approve(self, comment=None):
         """Approve every pending line the current user may decide."""
+        self._lock_for_decision()
         for request in self:
             approvals = request._get_decidable_approvals()
             # Approvers may belong to any group (warehouse, finance...): their right to decide
             # was checked just above, the bookkeeping of the decision runs as superuser.
             approvals.sudo()._record_decision("approved", comment)
-        self.sudo()._advance()
+        self._advance()
         return True
 
     def action_reject(self, comment):
@@ -241,11 +287,12 @@ class SaleTerminationRequest(models.Model):
                     ", ".join(self.mapped("order_name")),
                 )
             )
+        self._lock_for_decision()
         for request in self:
             approvals = request._get_decidable_approvals()
             # Rights checked above; the approver need not have write access to requests.
             approvals[:1].sudo()._record_decision("rejected", comment)
-            request.sudo()._finish("rejected")
+            request._finish("rejected", comment)
         return True
 
     def _get_decidable_approvals(self):
@@ -264,6 +311,7 @@ class SaleTerminationRequest(models.Model):
         return approvals
 
     def _check_line_reviewable(self, approval):
+        self._lock_for_decision()
         if approval not in self._get_decidable_approvals():
             raise AccessError(self._get_no_review_message())
 
@@ -284,6 +332,7 @@ class SaleTerminationRequest(models.Model):
 
     def action_withdraw(self):
         """The requester (or a termination manager) takes the request back."""
+        self._lock_for_decision()
         for request in self:
             if request.state not in ACTIVE_STATES:
                 raise UserError(
@@ -294,23 +343,44 @@ class SaleTerminationRequest(models.Model):
                     )
                 )
             request._check_requester_or_manager()
-        # Rights checked above: users have read-only access to requests.
-        self.sudo()._finish("withdrawn")
+        self._finish("withdrawn")
         return True
 
-    def _finish(self, state):
-        """End the request without executing it; clean up approvers' activities."""
+    def _finish(self, state, comment=None):
+        """End the request without executing it: the approval lines still open are closed,
+        approvers' activities removed, and the order says why (internal note)."""
         now = fields.Datetime.now()
         for request in self:
-            request.write(request._prepare_decision_vals(state, now))
-            request.approval_ids._unlink_activities()
-            label = dict(self._fields["state"]._description_selection(self.env))[state]
-            request.order_id.message_post(
-                body=self.env._(
-                    "Termination request %(request)s: %(state)s", request=request.name, state=label
-                ),
+            # Rights were checked by the caller (reject, withdraw, customer's answer).
+            request.sudo().write(request._prepare_decision_vals(state, now))
+            request.approval_ids.sudo()._close_open_lines()
+            # Approvers may have no right on sales orders; the note is the decision's record.
+            request.sudo().order_id.message_post(
+                body=request._get_finish_message(state, comment),
                 subtype_xmlid="order_termination.mt_order_termination_decided",
             )
+
+    def _get_finish_message(self, state, comment):
+        self.ensure_one()
+        user = self.env.user.name
+        if state == "rejected" and self.customer_response == "declined":
+            return self.env._(
+                "The customer declined the termination request %(request)s: %(comment)s",
+                request=self.name,
+                comment=comment or "-",
+            )
+        if state == "rejected":
+            return self.env._(
+                "%(user)s rejected the termination request %(request)s: %(comment)s",
+                user=user,
+                request=self.name,
+                comment=comment or "-",
+            )
+        return self.env._(
+            "%(user)s withdrew the termination request %(request)s.",
+            user=user,
+            request=self.name,
+        )
 
     def _prepare_decision_vals(self, state, now):
         return {
@@ -322,37 +392,73 @@ class SaleTerminationRequest(models.Model):
     # ------------------------------------------------------------------
     # Customer answer
     # ------------------------------------------------------------------
-    def customer_respond(self, accept, comment=None):
-        """The customer's answer from the portal: a confirmation executes, a decline rejects."""
+    def customer_respond(self, accept, comment=None, access_token=None):
+        """The customer's answer, as the portal sends it: a confirmation executes, a decline
+        rejects. Whoever is logged in (or nobody), only the request's access token proves the
+        answer is the customer's; the answer then runs with no right of the logged-in user:
+        recorded in the customer's name, executed with the requester's authority."""
         self.ensure_one()
+        # Reading the token needs no right of the caller, and grants nothing by itself.
+        request = self.sudo()
         if not (
-            self.env.su or self.env.user.has_group("order_termination.group_termination_manager")
+            isinstance(access_token, str)
+            and request.access_token
+            and consteq(request.access_token, access_token)
         ):
             raise AccessError(
                 self.env._(
-                    "Only the customer, through the link they received, or a termination manager "
-                    "may record the customer's answer on the termination of %s.",
+                    "Only the customer, through the link they received, may answer on the "
+                    "termination of %s; termination managers record an answer given by phone "
+                    "or mail on the request.",
+                    request.order_name,
+                )
+            )
+        return request._record_customer_answer(
+            accept, comment, author=request.partner_id, executor=request.user_id
+        )
+
+    def action_record_customer_answer(self, accept, comment):
+        """A termination manager records the answer the customer gave by phone or mail; the
+        manager is its author and, for a confirmation, executes the termination."""
+        self.ensure_one()
+        self._check_termination_manager(
+            self.env._(
+                "Only termination managers may record the customer's answer on the "
+                "termination of %s.",
+                self.order_name,
+            )
+        )
+        if not (comment or "").strip():
+            raise UserError(
+                self.env._(
+                    "Say how the customer answered on the termination of %s: a comment is "
+                    "required.",
                     self.order_name,
                 )
             )
-        if self.state != "to_confirm":
+        return self._record_customer_answer(
+            accept, comment, author=self.env.user.partner_id, executor=self.env.user
+        )
+
+    def _record_customer_answer(self, accept, comment, author, executor):
+        """Record the answer (kept even if the execution then fails); return whether the
+        request was terminated, declined, or neither (execution failed)."""
+        self.ensure_one()
+        self._lock_for_decision()
+        if self.state != "to_confirm" or self.customer_response:
             raise UserError(
                 self.env._(
                     "The termination of %s is not waiting for the customer's answer.",
                     self.order_name,
                 )
             )
-        # Rights checked above (the portal calls this as superuser after checking the token).
-        self.sudo()._record_customer_answer(accept, comment)
-        return True
-
-    def _record_customer_answer(self, accept, comment):
-        self.write(self._prepare_customer_answer_vals(accept, comment))
-        self._post_customer_answer(accept, comment)
+        # The caller proved the answer (token, or a termination manager's word).
+        self.sudo().write(self._prepare_customer_answer_vals(accept, comment))
+        self._post_customer_answer(accept, comment, author)
         if accept:
-            self.action_execute()
-        else:
-            self._finish("rejected")
+            return self._execute_by(executor)
+        self.with_user(executor)._finish("rejected", comment)
+        return True
 
     def _prepare_customer_answer_vals(self, accept, comment):
         return {
@@ -361,7 +467,7 @@ class SaleTerminationRequest(models.Model):
             "customer_comment": comment or False,
         }
 
-    def _post_customer_answer(self, accept, comment):
+    def _post_customer_answer(self, accept, comment, author):
         if accept:
             title = self.env._("The customer confirmed the termination of %s.", self.order_name)
         else:
@@ -369,22 +475,26 @@ class SaleTerminationRequest(models.Model):
         body = Markup("<p>%s</p>") % title
         if comment:
             body += Markup("<p>%s</p>") % comment
-        # Posted in the customer's name, who may have no email address: as superuser.
-        author = self.partner_id.id
+        # Posted in the author's name (the customer may have no user and no email address):
+        # as superuser, on two documents whose rights the answer was already checked for.
         for record in (self.sudo(), self.sudo().order_id):
-            record.message_post(body=body, author_id=author, subtype_xmlid="mail.mt_note")
+            record.message_post(body=body, author_id=author.id, subtype_xmlid="mail.mt_note")
 
     # ------------------------------------------------------------------
     # Execution
     # ------------------------------------------------------------------
     def action_execute(self):
-        """Terminate the order: the approvals (and the customer's confirmation) are the
-        authority, so this runs whoever gave the last approval."""
+        """Retry the execution of an approved (and, if asked, confirmed) termination after a
+        failure: termination managers only, in their name."""
+        self._check_termination_manager(
+            self.env._(
+                "Only termination managers may execute the termination of %s.",
+                ", ".join(self.mapped("order_name")),
+            )
+        )
+        self._lock_for_decision()
         for request in self:
-            request._check_executable()
-            # The approvals checked above are the authority: the execution reads and changes
-            # sales, stock, accounting and purchase documents the last approver may not access.
-            request.sudo()._execute()
+            request._execute_by(self.env.user)
         return True
 
     def _is_executable(self):
@@ -406,42 +516,96 @@ class SaleTerminationRequest(models.Model):
                 )
             )
 
-    def _execute(self):
+    def _execute_by(self, user):
+        """Execute the termination in `user`'s name, all or nothing: when any step fails the
+        request and the order stay exactly as before, the failure is written on the request
+        and the termination managers get an activity. Return whether it was executed."""
         self.ensure_one()
-        order = self.order_id
-        purchase_plan = order.sudo()._get_termination_purchase_plan()
+        self._check_executable()
+        try:
+            with self.env.cr.savepoint():
+                self._execute(user)
+        # UserError covers every refusal of the steps (AccessError, ValidationError, lock
+        # dates...); programming errors and serialization failures are not swallowed.
+        except UserError as error:
+            self._record_execution_failure(error, user)
+            return False
+        return True
+
+    def _execute(self, user):
+        """Terminate the order, in `user`'s name: the documents are theirs, not OdooBot's.
+
+        With approval lines, the approvals are the authority: the execution reads and changes
+        sales, stock, accounting and purchase documents the approver may not access, so it
+        runs as superuser under `user`. Without approval lines, it keeps `user`'s own rights
+        and the order's lock rules. The purchase cascade is the termination's defined
+        consequence on documents salesmen may not change: it always runs as superuser.
+        """
+        self.ensure_one()
+        request = self.with_user(user)
+        if self.approval_ids:
+            request = request.sudo()
+        order = request.order_id
+        Effect = self.env["sale.termination.purchase.effect"].with_user(user).sudo()
+        purchase_plan = Effect._plan_for_order(order.sudo())
+        # The request is done before the order is touched: the order's hold is then lifted
+        # for this transaction only, decided from the request itself, not from a flag.
+        self.sudo().write(
+            {
+                **self._prepare_decision_vals("done", fields.Datetime.now()),
+                "executed_by_id": user.id,
+                "execution_error": False,
+            }
+        )
+        self.approval_ids.sudo()._unlink_activities()
         # Shares are removed before the order's deliveries are cancelled: purchase_stock lowers
         # a confirmed receipt only while the removed quantity's destination moves are open.
         # Whole purchases are cancelled after, so their cancellation does not turn the order's
         # deliveries into make-to-stock moves first.
-        reduce_plan = [item for item in purchase_plan if item["action"] == "reduce"]
-        effects = self.sudo()._apply_purchase_plan(reduce_plan)
-        # The approvers are the authority for this cancellation, not the rights of whoever gave
-        # the last approval: the reversal engine runs as superuser, and the request records who
-        # approved what (approval lines) and who executed it.
-        cancellations = (
-            order.sudo()
-            .with_context(**{EXECUTING_KEY: self.id})
-            .cancel_with_reversal(
-                self.reason_id._get_cancel_reason(),
-                note=self._get_cancel_note(),
-                receive_returns=self.receive_returns,
-                refund_payments=self.refund_payments,
+        effects = Effect._apply_plan(
+            self, [item for item in purchase_plan if item["action"] == "reduce"]
+        )
+        cancellations = order.cancel_with_reversal(
+            request.reason_id._get_cancel_reason(),
+            note=request._get_cancel_note(),
+            receive_returns=request.receive_returns,
+            refund_payments=request.refund_payments,
+        )
+        effects |= Effect._apply_plan(
+            self, [item for item in purchase_plan if item["action"] != "reduce"]
+        )
+        self.sudo().write({"cancellation_id": cancellations[:1].id})
+        request._notify_terminated()
+        return effects
+
+    def _record_execution_failure(self, error, user):
+        """Write why the execution failed on the request and ask the termination managers to
+        act; the request keeps its state, so a manager executes it again once fixed."""
+        self.ensure_one()
+        reason = error.args[0] if error.args else str(error)
+        # The failure is the request's own record, written by the machinery as superuser.
+        request = self.with_user(user).sudo()
+        request.execution_error = reason
+        message = self.env._(
+            "The termination of %(order)s failed and nothing of it was kept: %(error)s",
+            order=self.order_name,
+            error=reason,
+        )
+        request.message_post(body=message, subtype_xmlid="mail.mt_note")
+        for manager in self._get_termination_managers():
+            request.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                summary=self.env._("Termination of %s failed", self.order_name),
+                note=message,
             )
+
+    def _get_termination_managers(self):
+        self.ensure_one()
+        group = self.env.ref("order_termination.group_termination_manager").sudo()
+        return group.users.filtered(
+            lambda u: not u.share and u.active and self.company_id in u.company_ids
         )
-        effects += self.sudo()._apply_purchase_plan(
-            [item for item in purchase_plan if item["action"] != "reduce"]
-        )
-        vals = self._prepare_decision_vals("done", fields.Datetime.now())
-        vals.update(
-            {
-                "cancellation_id": cancellations[:1].id,
-                "executed_by_id": self.env.user.id,
-                "purchase_effect_ids": [Command.create(v) for v in effects],
-            }
-        )
-        self.sudo().write(vals)
-        self._notify_terminated()
 
     def _get_cancel_note(self):
         return self.env._(
@@ -450,76 +614,6 @@ class SaleTerminationRequest(models.Model):
             reason=self.reason_id.name,
             description=self.description,
         )
-
-    def _apply_purchase_plan(self, plan):
-        """Carry out the purchase side of the termination; return the effects' values."""
-        effects = []
-        for item in plan:
-            effects += getattr(self, f"_purchase_{item['action']}")(item)
-        return effects
-
-    def _purchase_cancel(self, item):
-        purchase = item["purchase"]
-        purchase.button_cancel()
-        purchase.message_post(
-            body=self.env._(
-                "Cancelled by the termination %(request)s of %(order)s.",
-                request=self.name,
-                order=self.order_name,
-            )
-        )
-        return [
-            {
-                "purchase_id": purchase.id,
-                "action": "cancel",
-                "note": self.env._("Every line served only %s.", self.order_name),
-            }
-        ]
-
-    def _purchase_reduce(self, item):
-        effects = []
-        for line, share in item["lines"]:
-            previous = line.product_qty
-            line.product_qty = max(previous - share, 0.0)
-            effects.append(
-                {
-                    "purchase_id": line.order_id.id,
-                    "purchase_line_id": line.id,
-                    "product_id": line.product_id.id,
-                    "action": "reduce",
-                    "previous_qty": previous,
-                    "new_qty": line.product_qty,
-                    "note": self.env._(
-                        "Share of %s removed; the rest serves other orders.", self.order_name
-                    ),
-                }
-            )
-        item["purchase"].message_post(
-            body=self.env._(
-                "Quantities of %(order)s removed by the termination %(request)s.",
-                order=self.order_name,
-                request=self.name,
-            )
-        )
-        return effects
-
-    def _purchase_notify(self, item):
-        purchase = item["purchase"]
-        note = self.env._(
-            "%(order)s was terminated (%(request)s), but goods of %(purchase)s were already "
-            "received or billed, so the purchase was left unchanged. Decide with the vendor "
-            "whether to return the goods or keep them in stock, and adjust the bill if needed.",
-            order=self.order_name,
-            request=self.name,
-            purchase=purchase.name,
-        )
-        purchase.activity_schedule(
-            "mail.mail_activity_data_todo",
-            user_id=(purchase.user_id or self.env.user).id,
-            summary=self.env._("Terminated order %s: review this purchase", self.order_name),
-            note=note,
-        )
-        return [{"purchase_id": purchase.id, "action": "notify", "note": note}]
 
     def _notify_terminated(self):
         """Chatter on both documents and activities for the company's notification groups."""
@@ -552,6 +646,17 @@ class SaleTerminationRequest(models.Model):
             "name": self.env._("Reject Termination"),
             "type": "ir.actions.act_window",
             "res_model": "sale.termination.reject.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id},
+        }
+
+    def action_open_answer_wizard(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Record Customer Answer"),
+            "type": "ir.actions.act_window",
+            "res_model": "sale.termination.answer.wizard",
             "view_mode": "form",
             "target": "new",
             "context": {"default_request_id": self.id},

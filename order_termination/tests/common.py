@@ -102,3 +102,8 @@ class TerminationCase(OrderEndOfLifeCase):
             .request_termination(reason or self.reason, "The customer moved abroad.", **kwargs)
             .with_user(self.env.user)
         )
+
+    def customer_answer(self, request, accept, comment=None):
+        """The customer's answer as the portal sends it: with the request's access token."""
+        token = request.sudo().access_token
+        return request.customer_respond(accept, comment, access_token=token)

@@ -47,7 +47,12 @@ class TestTerminationPortal(TerminationCase, HttpCase):
         response = self.url_open(f"{self.url}?access_token={self.token}")
         self.assertEqual(response.status_code, 200, msg="the token opens the page")
         self.assertIn(self.order.name, response.text, msg="the page names the order")
-        self.assertIn("The customer moved abroad.", response.text, msg="the page gives the reason")
+        self.assertIn(self.reason_confirm.name, response.text, msg="the page gives the reason")
+        self.assertNotIn(
+            "The customer moved abroad.",
+            response.text,
+            msg="the page never shows the internal description",
+        )
         self.assertIn("Confirm the termination", response.text, msg="the page offers to confirm")
         # What termination means: the open delivery will not be made.
         self.assertIn(
@@ -61,7 +66,7 @@ class TestTerminationPortal(TerminationCase, HttpCase):
             response = self.url_open(url)
             self.assertEqual(response.status_code, 403, msg=f"{url} is forbidden")
             self.assertNotIn(self.order.name, response.text, msg=f"{url} hides the order")
-            self.assertNotIn("moved abroad", response.text, msg=f"{url} hides the reason")
+            self.assertNotIn(self.reason_confirm.name, response.text, msg=f"{url} hides the reason")
 
     def test_page_of_unknown_request_is_not_found(self):
         response = self.url_open(f"/my/terminations/999999?access_token={self.token}")

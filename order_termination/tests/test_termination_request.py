@@ -20,7 +20,7 @@ class TestTerminationRequest(TerminationCase):
     def declined_by_customer(self, order):
         """A request needing the customer's confirmation, which the customer declined."""
         request = self.request(order, reason=self.reason_confirm)
-        request.customer_respond(False, "Please deliver after all.")
+        self.customer_answer(request, False, "Please deliver after all.")
         return request
 
     # ---- which steps a request needs -----------------------------------------------------------
@@ -441,14 +441,14 @@ class TestTerminationRequest(TerminationCase):
         (self.step_wh | self.step_fin).active = False
         request = self.declined_by_customer(self.confirmed_order())
         with self.assertRaises(UserError):
-            request.customer_respond(True)
+            self.customer_answer(request, True)
 
     def test_order_declined_by_customer_can_be_terminated_later(self):
         (self.step_wh | self.step_fin).active = False
         order = self.confirmed_order()
         self.declined_by_customer(order)
         request = self.request(order, reason=self.reason_confirm)
-        request.customer_respond(True)
+        self.customer_answer(request, True)
         self.assertEqual(request.state, "done", msg="the customer's confirmation executes it")
         self.assertEqual(order.state, "cancel", msg="the order ends cancelled")
 

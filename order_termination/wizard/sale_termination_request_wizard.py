@@ -7,7 +7,10 @@ class SaleTerminationRequestWizard(models.TransientModel):
 
     order_id = fields.Many2one("sale.order", required=True, readonly=True)
     reason_id = fields.Many2one("sale.termination.reason", required=True)
-    description = fields.Text(required=True)
+    description = fields.Text(required=True, help="Internal: never shown to the customer.")
+    customer_message = fields.Text(
+        help="What the customer reads in the email and on the portal page."
+    )
     customer_confirmation = fields.Boolean(
         compute="_compute_customer_confirmation", store=True, readonly=False
     )
@@ -38,6 +41,7 @@ class SaleTerminationRequestWizard(models.TransientModel):
             customer_confirmation=self.customer_confirmation,
             receive_returns=self.receive_returns,
             refund_payments=self.refund_payments,
+            customer_message=self.customer_message,
         )
         return {
             "type": "ir.actions.act_window",
