@@ -97,7 +97,7 @@ class TestTrustRpc(TerminationCase, HttpCase):
         token = request.sudo().access_token
         with patch.object(
             type(self.env["sale.order"]),
-            "_create_cancel_credit_notes",
+            "_credit_invoices",
             side_effect=UserError("Journal locked"),
         ):
             response = self.portal_post(request, {"decision": "confirm", "access_token": token})

@@ -105,13 +105,13 @@ class TestTrustExecution(TerminationCase):
     def test_fault_in_credit_notes_changes_nothing(self):
         order, request = self.paid_delivered_request()
         before = self.snapshot(order, request)
-        self.approve_with_fault(request, "sale.order", "_create_cancel_credit_notes", "no credit")
+        self.approve_with_fault(request, "sale.order", "_credit_invoices", "no credit")
         self.assertFailedCleanly(order, request, before, "no credit")
 
     def test_fault_in_refunds_changes_nothing(self):
         order, request = self.paid_delivered_request()
         before = self.snapshot(order, request)
-        self.approve_with_fault(request, "sale.order", "_refund_credit_notes", "bank down")
+        self.approve_with_fault(request, "sale.order", "_refund_credit_note", "bank down")
         self.assertFailedCleanly(order, request, before, "bank down")
 
     def test_fault_in_posting_changes_nothing(self):
@@ -132,7 +132,7 @@ class TestTrustExecution(TerminationCase):
 
     def test_manager_executes_again_after_the_fault_is_gone(self):
         order, request = self.paid_delivered_request()
-        self.approve_with_fault(request, "sale.order", "_refund_credit_notes", "bank down")
+        self.approve_with_fault(request, "sale.order", "_refund_credit_note", "bank down")
         with self.assertRaises(AccessError, msg="a salesman may not execute"):
             request.with_user(self.requester).action_execute()
         request.with_user(self.manager).action_execute()
@@ -198,7 +198,7 @@ class TestTrustExecution(TerminationCase):
         request = self.request(order, user=self.manager, reason=self.reason_confirm)
         with patch.object(
             type(self.env["sale.order"]),
-            "_create_cancel_credit_notes",
+            "_credit_invoices",
             side_effect=UserError("no credit"),
         ):
             executed = self.customer_answer(request, True)
