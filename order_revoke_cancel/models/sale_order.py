@@ -540,8 +540,8 @@ class SaleOrder(models.Model):
             if order._get_last_cancellation():
                 raise UserError(
                     self.env._(
-                        "%s was cancelled with the reversal of its deliveries and invoices: use "
-                        "Revoke Cancellation to restore it, so that this reversal is undone too.",
+                        "%s cannot be set back to quotation: its cancellation is recorded, and "
+                        "only Revoke Cancellation restores it together with what it reversed.",
                         order.name,
                     )
                 )

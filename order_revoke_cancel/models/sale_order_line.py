@@ -11,13 +11,19 @@ class SaleOrderLine(models.Model):
         again. Only returns made by a cancellation count: one made by hand on a live order
         leaves its ship step waiting for the goods."""
         qty = super()._get_qty_procurement(previous_product_uom_qty)
-        outgoing = self._get_outgoing_incoming_moves(strict=False)[0]
-        step_returns = outgoing.returned_move_ids.filtered(
-            lambda m: m.state == "done" and m.location_id.usage == "internal"
+        step_returns = self.move_ids.filtered(
+            lambda m: (
+                m.state == "done"
+                and m.origin_returned_move_id
+                and m.location_id.usage == "internal"
+            )
         )
         if step_returns:
+            outgoing = self._get_outgoing_incoming_moves(strict=False)[0]
             cancel_returns = self.order_id.cancellation_ids._get_return_pickings()
-            for move in step_returns.filtered(lambda m: m.picking_id in cancel_returns):
+            for move in step_returns.filtered(
+                lambda m: m.origin_returned_move_id in outgoing and m.picking_id in cancel_returns
+            ):
                 qty -= move.product_uom._compute_quantity(
                     move.quantity, self.product_uom, rounding_method="HALF-UP"
                 )
