@@ -460,20 +460,24 @@ class SaleOrder(models.Model):
         return {"quantity": quantity, "to_refund": True}
 
     def _receive_returns(self, returns):
-        """Receive returns in full, one after the other in the order they were made: a return
-        of a pick starts where the return of the pack brings the goods, and reserves them then.
-        The lots and serial numbers are those reserved: the ones that were delivered."""
-        for picking in returns.sorted("id"):
-            if picking.state in ("done", "cancel"):
-                continue
-            picking.action_assign()
-            for move in picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+        """Receive returns in full, in waves: a return waits for the returns that bring its
+        goods (the pick's return for the pack's), and reserves them, lots and serial numbers
+        included, once those are received. Returns that wait for nothing go together."""
+        pending = returns.filtered(lambda p: p.state not in ("done", "cancel"))
+        while pending:
+            wave = pending.filtered(
+                lambda p, pending=pending: not (p.move_ids.move_orig_ids & pending.move_ids)
+            )
+            wave = wave or pending  # a cycle cannot be ordered: receive the rest at once
+            wave.action_assign()
+            for move in wave.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
                 if move.has_tracking == "none":
                     # Untracked goods are received even where the reservation falls short.
                     move.quantity = move.product_uom_qty
                 move.picked = True
             # Tracked goods not found where the return starts stay in a backorder.
-            picking.with_context(skip_backorder=True, skip_sms=True).button_validate()
+            wave.with_context(skip_backorder=True, skip_sms=True).button_validate()
+            pending -= wave
 
     def _create_cancel_credit_notes(self):
         """Credit the uncredited part of the orders' posted invoices, all in one batch."""

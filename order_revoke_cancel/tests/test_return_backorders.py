@@ -10,10 +10,11 @@ class TestReturnBackorders(OrderEndOfLifeCase):
     what came back."""
 
     def cancelled_with_return(self, qty=5):
+        """An order delivered and cancelled by the sales manager, its return not received."""
         order = self.confirmed_order([(self.storable, qty)])
         self.deliver(order)
-        cancellation = order.cancel_with_reversal(self.reason)
-        return order, cancellation
+        cancellation = order.with_user(self.sales_manager).cancel_with_reversal(self.reason)
+        return order, cancellation.with_env(self.env)
 
     def open_returns(self, cancellation):
         return cancellation._get_return_pickings().filtered(
