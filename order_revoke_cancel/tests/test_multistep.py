@@ -226,6 +226,19 @@ class TestMultiStepDelivery(OrderEndOfLifeCase):
     def test_revoke_before_return_is_received_ships_from_output(self):
         order = self.picked_order("pick_ship").with_user(self.env.user)
         cancellation = order.cancel_with_reversal(self.reason)
+        impact = [
+            (line["action"], line["res_id"], line["quantity"])
+            for line in order.get_revoke_impact()
+            if line["action"] in ("cancel_return", "new_delivery")
+        ]
+        self.assertEqual(
+            impact,
+            [
+                ("cancel_return", cancellation.return_picking_ids.id, 10),
+                ("new_delivery", order.id, 10),
+            ],
+            msg="the preview calls off the return of the pick and ships the 10 again",
+        )
 
         order.revoke_cancel()
 
@@ -307,3 +320,20 @@ class TestMultiStepDelivery(OrderEndOfLifeCase):
             {"stock": 990, "packing": 0, "output": 0, "customers": 10}, msg="delivered once"
         )
         self.assertEqual(order.order_line.qty_delivered, 10, msg="delivered")
+
+    @users("orc_sales_manager")
+    def test_return_of_pick_by_hand_keeps_native_procurement(self):
+        order = self.picked_order("pick_ship").with_user(self.env.user)
+        pick = order.picking_ids.filtered(lambda p: p.state == "done")
+        wizard = self.env["stock.return.picking"].create({"picking_id": pick.id})
+        wizard.product_return_moves.quantity = 10
+        self.receive(wizard._create_return())
+
+        order.order_line.product_uom_qty = 12
+
+        new_pick = self.open_picking(order, self.warehouse.pick_type_id)
+        self.assertEqual(
+            new_pick.move_ids.product_uom_qty,
+            2,
+            msg="only a cancellation's returns are picked again; the ship still waits",
+        )
