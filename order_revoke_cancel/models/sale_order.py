@@ -287,7 +287,8 @@ class SaleOrder(models.Model):
         return sum(invoices.mapped("amount_residual_signed"))
 
     def _get_returnable_quantities(self):
-        """{done picking: {move: quantity to send back}}: what the orders moved and is not back.
+        """{done picking: {move: quantity to send back}}: what the orders moved and is not back,
+        in the product's unit (the return wizard's).
 
         Deliveries to the customer come first: what reached the customer comes back through a
         customer return. Then the done steps of multi-step deliveries (pick, pack), the step
@@ -298,9 +299,11 @@ class SaleOrder(models.Model):
         result = {}
         moves = self._get_done_delivery_moves()
         for move in moves.filtered(lambda m: m.location_dest_id.usage == "customer").sorted("id"):
+            uom = move.product_id.uom_id
+            done = move.product_uom._compute_quantity(move.quantity, uom)
             # Returns to refund only: goods returned without it still count as delivered.
-            qty = move.quantity - _returned_quantity(move, lambda m: m.to_refund)
-            if float_compare(qty, 0, precision_rounding=move.product_uom.rounding) > 0:
+            qty = done - _returned_quantity(move, lambda m: m.to_refund)
+            if float_compare(qty, 0, precision_rounding=uom.rounding) > 0:
                 result.setdefault(move.picking_id, {})[move] = qty
         steps = moves.filtered(_is_delivery_step)
         held = self._get_held_quantities(moves, steps)
@@ -321,9 +324,7 @@ class SaleOrder(models.Model):
                     qty = min(need, done - _returned_quantity(move))
                     if float_compare(qty, 0, precision_rounding=uom.rounding) <= 0:
                         continue
-                    result.setdefault(move.picking_id, {})[move] = uom._compute_quantity(
-                        qty, move.product_uom
-                    )
+                    result.setdefault(move.picking_id, {})[move] = qty
                     need -= qty
                     planned[(line, move.location_id)] += qty
         return result

@@ -337,3 +337,23 @@ class TestMultiStepDelivery(OrderEndOfLifeCase):
             2,
             msg="only a cancellation's returns are picked again; the ship still waits",
         )
+
+    @users("orc_sales_manager")
+    def test_order_sold_by_the_dozen_returns_every_unit(self):
+        self.warehouse.delivery_steps = "pick_ship"
+        order = self.create_order([(self.storable, 1)]).with_user(self.env.user)
+        order.order_line.product_uom = self.env.ref("uom.product_uom_dozen")
+        order.action_confirm()
+        self.validate(self.open_picking(order, self.warehouse.pick_type_id))
+        ship = self.open_picking(order, self.warehouse.out_type_id)
+        self.validate(ship, qty=ship.move_ids.product_uom_qty / 2)  # half a dozen
+
+        cancellation = order.cancel_with_reversal(self.reason, receive_returns=True)
+
+        self.assertEqual(
+            sorted(cancellation.return_picking_ids.move_ids.mapped("product_uom_qty")),
+            [6, 6],
+            msg="6 units from the customer, 6 from Output, in units",
+        )
+        self.assertStock({"stock": 1000, "packing": 0, "output": 0, "customers": 0}, msg="all back")
+        self.assertEqual(order.order_line.qty_delivered, 0, msg="no dozen delivered")
