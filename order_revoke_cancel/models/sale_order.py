@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -391,25 +393,112 @@ class SaleOrder(models.Model):
         return sum(invoices.mapped("amount_residual_signed"))
 
     def _get_returnable_quantities(self):
-        """{done customer delivery: {move: quantity delivered and not yet returned}}."""
+        """{done picking: {move: quantity to send back}}: what the orders moved and is not back,
+        in the product's unit (the return wizard's).
+
+        Deliveries to the customer come first: what reached the customer comes back through a
+        customer return. Then the done steps of multi-step deliveries (pick, pack), the step
+        nearest the customer first: goods waiting in Output or Packing go back to stock through
+        returns of the steps that brought them there. Each return of a step is made after the
+        returns that bring goods to where it starts, so that Odoo chains them.
+        """
         result = {}
-        pickings = self.picking_ids.filtered(
-            lambda p: p.state == "done" and p.location_dest_id.usage == "customer"
-        )
-        for picking in pickings:
-            quantities = {}
-            for move in picking.move_ids.filtered(lambda m: m.state == "done" and m.sale_line_id):
-                returned = sum(
-                    m.quantity
-                    for m in move.returned_move_ids
-                    if m.state != "cancel" and m.to_refund
+        moves = self._get_done_delivery_moves()
+        for move in moves.filtered(lambda m: m.location_dest_id.usage == "customer").sorted("id"):
+            uom = move.product_id.uom_id
+            done = move.product_uom._compute_quantity(move.quantity, uom)
+            # Returns to refund only: goods returned without it still count as delivered.
+            qty = done - _returned_quantity(move, lambda m: m.to_refund)
+            if float_compare(qty, 0, precision_rounding=uom.rounding) > 0:
+                result.setdefault(move.picking_id, {})[move] = qty
+        steps = moves.filtered(_is_delivery_step)
+        held = self._get_held_quantities(moves, steps)
+        planned = defaultdict(float)  # what the returns planned so far bring to a location
+        for location in _locations_nearest_customer_first(steps):
+            for line in steps.sale_line_id:
+                need = held.get((line, location), 0.0) + planned[(line, location)]
+                into = steps.filtered(
+                    lambda m, line=line, location=location: (
+                        m.sale_line_id == line and m.location_dest_id == location
+                    )
                 )
-                qty = move.quantity - returned
-                if float_compare(qty, 0, precision_rounding=move.product_uom.rounding) > 0:
-                    quantities[move] = qty
-            if quantities:
-                result[picking] = quantities
+                for move in into.sorted("id", reverse=True):
+                    uom = move.product_id.uom_id
+                    if float_compare(need, 0, precision_rounding=uom.rounding) <= 0:
+                        break
+                    done = move.product_uom._compute_quantity(move.quantity, uom)
+                    qty = min(need, done - _returned_quantity(move))
+                    if float_compare(qty, 0, precision_rounding=uom.rounding) <= 0:
+                        continue
+                    result.setdefault(move.picking_id, {})[move] = qty
+                    need -= qty
+                    planned[(line, move.location_id)] += qty
         return result
+
+    def _get_done_delivery_moves(self):
+        """Done moves of the orders' lines: deliveries, steps of multi-step deliveries, returns.
+
+        Only done moves count: every open picking of an order is cancelled with it, open
+        returns made by hand included.
+        """
+        return self.order_line.move_ids.filtered(lambda m: m.state == "done" and not m.scrapped)
+
+    def _get_held_quantities(self, moves, steps):
+        """{(sale line, location): quantity in the product's unit} of the goods that the done
+        `steps` brought to an intermediate location (Packing, Output) and that are still
+        there, from the done `moves` in and out of it."""
+        held = defaultdict(float)
+        locations = steps.location_dest_id
+        for move in moves:
+            qty = move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id)
+            if move.location_dest_id in locations:
+                held[(move.sale_line_id, move.location_dest_id)] += qty
+            if move.location_id in locations:
+                held[(move.sale_line_id, move.location_id)] -= qty
+        return held
+
+    def _continue_held_deliveries(self):
+        """Send on what waits in an intermediate location after a revoke cancelled the returns
+        that were to take it back to stock: a new move from where the goods are, made by the
+        warehouse's push rule there as when the step was done, and chained to the moves that
+        brought them so that it reserves those very goods (lots and serial numbers included).
+        Picking again from stock would leave them stranded there."""
+        moves = self._get_done_delivery_moves()
+        steps = moves.filtered(_is_delivery_step)
+        new_moves = self.env["stock.move"]
+        now = fields.Datetime.now()
+        for (line, location), qty in self._get_held_quantities(moves, steps).items():
+            uom = line.product_id.uom_id
+            if float_compare(qty, 0, precision_rounding=uom.rounding) <= 0:
+                continue
+            into = moves.filtered(
+                lambda m, line=line, location=location: (
+                    m.sale_line_id == line and m.location_dest_id == location
+                )
+            )
+            template = (into & steps).sorted("id")[-1]
+            rule = self.env["procurement.group"]._get_push_rule(
+                template.product_id,
+                location,
+                {
+                    "route_ids": template.route_ids,
+                    "product_packaging_id": template.product_packaging_id,
+                    "warehouse_id": template.warehouse_id or template.picking_type_id.warehouse_id,
+                },
+            )
+            if not rule or rule.auto != "manual":
+                continue
+            vals = rule._push_prepare_move_copy_values(template, now)
+            vals.update(
+                product_uom_qty=uom._compute_quantity(qty, template.product_uom),
+                move_orig_ids=[Command.set(into.ids)],
+            )
+            # As stock.rule._run_push does: the move is the warehouse's step, made for a user
+            # who may have no stock rights; only this copy runs as superuser.
+            new_moves |= template.sudo().copy(vals).with_env(self.env)
+        new_moves._action_confirm()
+        new_moves._action_assign()
+        return new_moves
 
     def _get_cancel_purchase_orders(self):
         """Purchase orders whose buyers hear of the cancellation (sale_purchase and sale_stock
@@ -447,6 +536,15 @@ class SaleOrder(models.Model):
         returns = self.env["stock.picking"]
         for picking, quantities in self._get_returnable_quantities().items():
             returns |= self._create_return(picking, quantities)
+        # The return wizard chains a return of a step to the returns of the next step, customer
+        # returns included; those come back to stock, not to where the step return starts, and
+        # would make it reserve goods in stock.
+        for move in returns.move_ids:
+            elsewhere = move.move_orig_ids.filtered(
+                lambda m, move=move: not m.location_dest_id._child_of(move.location_id)
+            )
+            if elsewhere:
+                move.move_orig_ids = [Command.unlink(m.id) for m in elsewhere]
         return returns
 
     def _create_return(self, picking, quantities):
@@ -461,10 +559,24 @@ class SaleOrder(models.Model):
         return {"quantity": quantity, "to_refund": True}
 
     def _receive_returns(self, returns):
-        for move in returns.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
-            move.quantity = move.product_uom_qty
-            move.picked = True
-        returns.with_context(skip_backorder=True, skip_sms=True).button_validate()
+        """Receive returns in full, in waves: a return waits for the returns that bring its
+        goods (the pick's return for the pack's), and reserves them, lots and serial numbers
+        included, once those are received. Returns that wait for nothing go together."""
+        pending = returns.filtered(lambda p: p.state not in ("done", "cancel"))
+        while pending:
+            wave = pending.filtered(
+                lambda p, pending=pending: not (p.move_ids.move_orig_ids & pending.move_ids)
+            )
+            wave = wave or pending  # a cycle cannot be ordered: receive the rest at once
+            wave.action_assign()
+            for move in wave.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+                if move.has_tracking == "none":
+                    # Untracked goods are received even where the reservation falls short.
+                    move.quantity = move.product_uom_qty
+                move.picked = True
+            # Tracked goods not found where the return starts stay in a backorder.
+            wave.with_context(skip_backorder=True, skip_sms=True).button_validate()
+            pending -= wave
 
     def _credit_invoices(self, refund_payments, quantities=None):
         """Credit this order's part of its posted invoices (see `_get_credit_plan`): one posted
@@ -529,6 +641,21 @@ class SaleOrder(models.Model):
             else:
                 impact.append(order._impact_line("new_delivery", order, False, False))
         return impact
+
+    def action_draft(self):
+        """Extend `sale.action_draft` ("Set to Quotation"): an order cancelled with reversal (or
+        terminated) comes back only through revoke, which also undoes its returns, credit notes
+        and ledger; orders cancelled natively, without a record, keep the native behaviour."""
+        for order in self.filtered(lambda o: o.state == "cancel"):
+            if order._get_last_cancellation():
+                raise UserError(
+                    self.env._(
+                        "%s cannot be set back to quotation: its cancellation is recorded, and "
+                        "only Revoke Cancellation restores it together with what it reversed.",
+                        order.name,
+                    )
+                )
+        return super().action_draft()
 
     def _get_last_cancellation(self):
         self.ensure_one()
@@ -643,6 +770,44 @@ class SaleOrder(models.Model):
         )
         for user in users:
             self.activity_schedule(xmlid, user_id=user.id, summary=summary)
+
+
+def _returned_quantity(move, keep=None):
+    """What done returns took back of `move`, in the product's unit."""
+    returns = move.returned_move_ids.filtered(lambda m: m.state == "done")
+    if keep:
+        returns = returns.filtered(keep)
+    uom = move.product_id.uom_id
+    return sum(m.product_uom._compute_quantity(m.quantity, uom) for m in returns)
+
+
+def _is_delivery_step(move):
+    """A done step of a multi-step delivery (pick, pack): from one warehouse location to
+    another, on the way to a customer."""
+    return bool(
+        not move.origin_returned_move_id
+        and move.location_id.usage == "internal"
+        and move.location_dest_id.usage == "internal"
+        and move.location_final_id
+        and move.location_final_id._is_outgoing()
+    )
+
+
+def _locations_nearest_customer_first(steps):
+    """The locations that `steps` lead to, the last one before the customer first."""
+    sources = defaultdict(set)
+    for move in steps:
+        sources[move.location_dest_id].add(move.location_id)
+    depth = {}
+
+    def _depth(location, seen):
+        if location not in sources or location in seen:
+            return 0
+        if location not in depth:
+            depth[location] = 1 + max(_depth(src, seen | {location}) for src in sources[location])
+        return depth[location]
+
+    return sorted(sources, key=lambda location: (-_depth(location, frozenset()), location.id))
 
 
 def _credit_total(invoice_line, vals):

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 from .tools import picking_demand
 
@@ -186,7 +187,7 @@ class SaleOrderCancellation(models.Model):
         impact = []
         for cancellation in self:
             order = cancellation.order_id
-            for picking in cancellation.return_picking_ids.filtered(
+            for picking in cancellation._get_return_pickings().filtered(
                 lambda p: p.state not in ("done", "cancel")
             ):
                 impact.append(order._impact_line("cancel_return", picking, picking_demand(picking)))
@@ -221,31 +222,39 @@ class SaleOrderCancellation(models.Model):
         return impact
 
     def _get_qty_to_redeliver(self):
-        """Per sale line, what the order had delivered and will no longer have once the
-        unreceived returns are cancelled: it must be delivered again."""
+        """Per sale line, what revoke delivers again: the ordered quantity less what is still
+        delivered once the returns not yet received are cancelled. That is what came back,
+        what a pick or pack had brought on the way (it leaves from where it waits, or from
+        stock if its return was received) and what was not delivered yet."""
         self.ensure_one()
         result = {}
+        if self.previous_state != "sale":
+            return result
         for snapshot in self.line_ids:
             line = snapshot.sale_line_id
             if line.product_id.type != "consu" or line.is_expense:
                 continue
-            received_back = sum(
-                move.product_uom._compute_quantity(move.quantity, line.product_uom)
-                for move in self.return_picking_ids.move_ids
-                if move.state == "done" and move.sale_line_id == line
-            )
-            undelivered = line.product_uom_qty - snapshot.qty_delivered
-            missing = received_back + max(undelivered, 0.0)
-            if missing > 0:
+            missing = line.product_uom_qty - line.qty_delivered
+            if float_compare(missing, 0, precision_rounding=line.product_uom.rounding) > 0:
                 result[line] = missing
         return result
+
+    def _get_return_pickings(self):
+        """The returns the cancellations made, and the backorders split off them since: the
+        warehouse may have received a return in parts."""
+        pickings = self.return_picking_ids
+        backorders = pickings.backorder_ids - pickings
+        while backorders:
+            pickings |= backorders
+            backorders = pickings.backorder_ids - pickings
+        return pickings
 
     def _revoke(self, note=None):
         """Undo the cancellations in `self` (one per order) from what their ledger recorded,
         batched over the orders."""
         self._check_revocable()
         orders = self.order_id
-        returns = self.return_picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        returns = self._get_return_pickings().filtered(lambda p: p.state not in ("done", "cancel"))
         returns.action_cancel()
         restored = self.cancelled_invoice_ids.filtered(lambda m: m.state == "cancel")
         restored.button_draft()
@@ -253,6 +262,8 @@ class SaleOrderCancellation(models.Model):
         for cancellation in self:
             cancellation.order_id.write(cancellation._prepare_order_restore_vals())
         confirmed = self.filtered(lambda c: c.previous_state == "sale")
+        # Goods still at a pick or pack step go on from there; the rest is procured from stock.
+        confirmed.order_id._continue_held_deliveries()
         confirmed.order_id.order_line._action_launch_stock_rule()
         invoices = self._reverse_credit_notes()
         # Relock only now: a locked order does not launch procurement.
@@ -289,7 +300,9 @@ class SaleOrderCancellation(models.Model):
             "revoke_user_id": self.env.user.id,
             "revoke_date": fields.Datetime.now(),
             "revoke_note": note,
-            "revoke_cancelled_return_ids": [Command.set((returns & self.return_picking_ids).ids)],
+            "revoke_cancelled_return_ids": [
+                Command.set((returns & self._get_return_pickings()).ids)
+            ],
             "revoke_picking_ids": [
                 Command.set(new_pickings.filtered(lambda p: p.sale_id == self.order_id).ids)
             ],

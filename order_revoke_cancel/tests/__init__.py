@@ -4,3 +4,7 @@ from . import test_cancel_paths
 from . import test_cancel_scenarios
 from . import test_shared_invoices
 from . import test_credit_notes
+from . import test_multistep
+from . import test_lots
+from . import test_return_backorders
+from . import test_action_draft

@@ -83,19 +83,7 @@ class OrderEndOfLifeCase(TestSaleCommon):
     def deliver(self, order, qty=None, backorder=True):
         """Validate the order's open delivery for `qty` per move (all of it by default)."""
         picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))[:1]
-        for move in picking.move_ids:
-            move.quantity = move.product_uom_qty if qty is None else qty
-            move.picked = True
-        ctx = (
-            {}
-            if backorder
-            else {"skip_backorder": True, "picking_ids_not_to_backorder": picking.ids}
-        )
-        res = picking.with_context(**ctx).button_validate()
-        if isinstance(res, dict) and res.get("res_model") == "stock.backorder.confirmation":
-            wizard = self.env["stock.backorder.confirmation"].with_context(**res["context"])
-            wizard.create({}).process()
-        return picking
+        return self.validate(picking, qty, backorder)
 
     def invoice(self, order, post=True):
         invoice = order._create_invoices()
@@ -142,3 +130,48 @@ class OrderEndOfLifeCase(TestSaleCommon):
 
     def quantities(self, order):
         return [(line.qty_delivered, line.qty_invoiced) for line in order.order_line]
+
+    # ---- multi-step warehouses, lots ---------------------------------------------------------
+    def validate(self, picking, qty=None, backorder=True):
+        """Validate `picking` for `qty` per move (all of it by default), keeping a backorder
+        for the rest unless `backorder` is false."""
+        for move in picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+            move.quantity = move.product_uom_qty if qty is None else qty
+            move.picked = True
+        ctx = (
+            {}
+            if backorder
+            else {"skip_backorder": True, "picking_ids_not_to_backorder": picking.ids}
+        )
+        res = picking.with_context(**ctx).button_validate()
+        if isinstance(res, dict) and res.get("res_model") == "stock.backorder.confirmation":
+            wizard = self.env["stock.backorder.confirmation"].with_context(**res["context"])
+            wizard.create({}).process()
+        return picking
+
+    def open_picking(self, order, picking_type):
+        """The order's open picking of `picking_type` (pick, pack, delivery)."""
+        return order.picking_ids.filtered(
+            lambda p: p.picking_type_id == picking_type and p.state not in ("done", "cancel")
+        )
+
+    def on_hand(self, location, product=None, lot=None):
+        """Quantity of `product` (the storable chair by default) in `location` and below."""
+        domain = [
+            ("product_id", "=", (product or self.storable).id),
+            ("location_id", "child_of", location.id),
+        ]
+        if lot:
+            domain.append(("lot_id", "=", lot.id))
+        # Reading quants is the test's observation, not the user's action.
+        return sum(self.env["stock.quant"].sudo().search(domain).mapped("quantity"))
+
+    def stock_by_location(self, product=None, lot=None):
+        """{'stock', 'packing', 'output', 'customers'}: where the goods are."""
+        warehouse = self.warehouse
+        return {
+            "stock": self.on_hand(warehouse.lot_stock_id, product, lot),
+            "packing": self.on_hand(warehouse.wh_pack_stock_loc_id, product, lot),
+            "output": self.on_hand(warehouse.wh_output_stock_loc_id, product, lot),
+            "customers": self.on_hand(self.env.ref("stock.stock_location_customers"), product, lot),
+        }

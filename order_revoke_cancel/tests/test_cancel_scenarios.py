@@ -8,7 +8,7 @@ from .common import OrderEndOfLifeCase
 class TestCancelScenarios(OrderEndOfLifeCase):
     """Orders shaped like real ones: multi-step, down payments, currencies, companies."""
 
-    def test_two_step_delivery_returns_only_what_reached_the_customer(self):
+    def test_two_step_delivery_returns_picked_goods_to_stock(self):
         self.warehouse.delivery_steps = "pick_ship"
         order = self.confirmed_order([(self.storable, 5)])
         pick = order.picking_ids.filtered(
@@ -20,7 +20,9 @@ class TestCancelScenarios(OrderEndOfLifeCase):
         cancellation = order.cancel_with_reversal(self.reason)
 
         self.assertEqual(ship.state, "cancel", msg="the unfinished shipment is cancelled")
-        self.assertFalse(cancellation.return_picking_ids, msg="nothing reached the customer")
+        self.assertEqual(
+            cancellation.return_picking_ids.return_id, pick, msg="the pick goes back to stock"
+        )
 
     def test_two_step_delivery_done_returns_the_shipment(self):
         self.warehouse.delivery_steps = "pick_ship"
