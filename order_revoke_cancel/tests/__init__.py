@@ -2,3 +2,4 @@ from . import test_cancel_reversal
 from . import test_revoke_cancel
 from . import test_cancel_paths
 from . import test_cancel_scenarios
+from . import test_order_display

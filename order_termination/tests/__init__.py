@@ -3,3 +3,4 @@ from . import test_termination_execution
 from . import test_order_close
 from . import test_termination_portal
 from . import test_close_wizard
+from . import test_order_buttons
