@@ -286,16 +286,16 @@ tours.add("order_termination_portal_tour", {
     ],
 });
 
-// ---- every screen of the addons is reached by clicking, from the home menu ----------------
+// ---- every screen of the addons is reached by clicking, from the apps menu ------------------
 const openMenu = (section, item, title) => [
     {
         content: `Open the ${section} menu`,
-        trigger: `.o_main_navbar .o_menu_sections button:contains(${section})`,
+        trigger: `.o_main_navbar .o_menu_sections button[data-menu-xmlid='${section}']`,
         run: "click",
     },
     {
         content: `Click ${item}`,
-        trigger: `.o-dropdown--menu .o-dropdown-item:contains(${item})`,
+        trigger: `.o-dropdown--menu .dropdown-item[data-menu-xmlid='${item}']`,
         run: "click",
     },
     {
@@ -307,28 +307,56 @@ const openMenu = (section, item, title) => [
 tours.add("order_addons_menus_tour", {
     steps: () => [
         {
-            content: "Open the Sales app from the home menu",
-            trigger: ".o_app[data-menu-xmlid='sale.sale_menu_root']",
-            run: "click",
-        },
-        ...openMenu("Orders", "Termination Requests", "Termination Requests"),
-        ...openMenu("Reporting", "Cancellations", "Cancellations"),
-        ...openMenu("Reporting", "Terminations", "Terminations"),
-        ...openMenu("Reporting", "Closed Orders", "Closed Orders"),
-        ...openMenu("Configuration", "Cancellation Reasons", "Cancellation Reasons"),
-        ...openMenu("Configuration", "Termination Reasons", "Termination Reasons"),
-        ...openMenu("Configuration", "Termination Approval Steps", "Approval Steps"),
-        ...openMenu("Configuration", "Close Reasons", "Close Reasons"),
-        {
-            content: "Open the Configuration menu",
-            trigger: ".o_main_navbar .o_menu_sections button:contains(Configuration)",
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
             run: "click",
         },
         {
-            content: "Click Settings",
-            trigger: ".o-dropdown--menu .o-dropdown-item:contains(Settings)",
+            content: "Open the Sales app",
+            trigger: ".o-dropdown--menu .o_app[data-menu-xmlid='sale.sale_menu_root']",
             run: "click",
         },
+        ...openMenu(
+            "sale.sale_order_menu",
+            "order_termination.menu_sale_termination_request",
+            "Termination Requests"
+        ),
+        ...openMenu(
+            "sale.menu_sale_report",
+            "order_revoke_cancel.menu_sale_order_cancellation",
+            "Cancellations"
+        ),
+        ...openMenu(
+            "sale.menu_sale_report",
+            "order_termination.menu_sale_termination_request_report",
+            "Terminations"
+        ),
+        ...openMenu(
+            "sale.menu_sale_report",
+            "order_termination.menu_sale_order_closed_report",
+            "Closed Orders"
+        ),
+        ...openMenu(
+            "sale.menu_sale_config",
+            "order_revoke_cancel.menu_sale_cancel_reason",
+            "Cancellation Reasons"
+        ),
+        ...openMenu(
+            "sale.menu_sale_config",
+            "order_termination.menu_sale_termination_reason",
+            "Termination Reasons"
+        ),
+        ...openMenu(
+            "sale.menu_sale_config",
+            "order_termination.menu_sale_termination_approval_step",
+            "Approval Steps"
+        ),
+        ...openMenu(
+            "sale.menu_sale_config",
+            "order_termination.menu_sale_close_reason",
+            "Close Reasons"
+        ),
+        ...openMenu("sale.menu_sale_config", "sale.menu_sale_general_settings", "Settings"),
         {
             content: "The Cancellation settings are there",
             trigger: ".o_form_view #revoke_cancel_days:contains(Revoke Window)",
