@@ -120,7 +120,9 @@ class SaleOrder(models.Model):
         ):
             return super().action_cancel()
         # Core refuses locked orders before building its wizard action. Show it the order
-        # unlocked in the cache only: nothing is written, the cancellation itself unlocks it.
+        # unlocked in the cache only (after writing any pending change, which the cache value
+        # must not replace): nothing is written, the cancellation itself unlocks the order.
+        self.flush_recordset(["locked"])
         self.env.cache.set(self, self._fields["locked"], False)
         try:
             return super().action_cancel()

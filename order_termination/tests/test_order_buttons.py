@@ -51,6 +51,8 @@ class TestOrderButtons(TerminationCase):
             ("sale.order.cancel", order.id),
             msg="the manager gets core's cancel wizard for the locked order",
         )
+        self.env.flush_all()
+        order.invalidate_recordset(["locked"])
         self.assertTrue(order.locked, msg="opening the wizard leaves the order locked")
 
     def test_cancel_hidden_on_hold(self):
