@@ -90,6 +90,11 @@ tours.add("order_termination_first_approval_tour", {
             trigger: ".o_form_view .o_statusbar_buttons:not(:has(button[name=action_cancel])):not(:has(button#create_invoice)):not(:has(button[name=action_close_order]))",
         },
         {
+            content: "... and its lines cannot be edited",
+            trigger: ".o_form_view .o_field_widget[name=order_line]:not(:has(.o_field_x2many_list_row_add))",
+        },
+        screenshot("order_on_hold", ".o_action_manager .o_form_view"),
+        {
             content: "Approve from the order's banner",
             trigger: ".o_form_view .alert-warning button[name=action_approve_termination]",
             run: "click",
