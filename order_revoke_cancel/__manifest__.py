@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "Order End of Life",
     "website": "https://github.com/order-end-of-life/order-addons",
-    "depends": ["sale_stock"],
+    "depends": ["sale_management", "sale_stock"],
     "data": [
         "security/order_revoke_cancel_security.xml",
         "security/ir.model.access.csv",

@@ -1,12 +1,67 @@
-"""Browser scenarios: what a user clicks through, run in Chromium by `bin/run-tests`."""
+"""Browser scenarios: what a user clicks through, run in Chromium by `bin/run-tests`.
+
+`bin/screenshots` runs the same tours with ORDER_ADDONS_SCREENSHOTS set to a folder: their
+`screenshot()` steps (order_revoke_cancel/static/tests/tours/screenshot.js) then save the
+pictures of the documentation there, so the pictures always show the current screens.
+"""
+
+import base64
+import json
+import os
+import pathlib
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
+from odoo.tests.common import ChromeBrowser
 
 from odoo.addons.order_revoke_cancel.tests import common
 
+SCREENSHOTS_ENV = "ORDER_ADDONS_SCREENSHOTS"
+SCREENSHOT_SIGNAL = "order_addons_screenshot "
+
+
+class ScreenshotTourCase(HttpCase):
+    """Tours whose `screenshot()` steps save pictures when ORDER_ADDONS_SCREENSHOTS is set."""
+
+    def start_tour(self, url_path, tour_name, step_delay=None, **kwargs):
+        folder = os.environ.get(SCREENSHOTS_ENV)
+        if not folder:
+            return super().start_tour(url_path, tour_name, step_delay=step_delay, **kwargs)
+        folder = pathlib.Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        handle_console = ChromeBrowser._handle_console
+
+        def handle_console_with_screenshots(browser, type, args=None, stackTrace=None, **kw):  # pylint: disable=redefined-builtin
+            first = browser._from_remoteobject(args[0]) if args else ""
+            if type == "log" and isinstance(first, str) and first.startswith(SCREENSHOT_SIGNAL):
+                _capture(browser, folder, json.loads(first[len(SCREENSHOT_SIGNAL) :]))
+            return handle_console(browser, type, args=args, stackTrace=stackTrace, **kw)
+
+        kwargs["cookies"] = {**kwargs.get("cookies", {}), "order_addons_screenshots": "1"}
+        with patch.object(ChromeBrowser, "_handle_console", handle_console_with_screenshots):
+            return super().start_tour(url_path, tour_name, step_delay=step_delay, **kwargs)
+
+
+def _capture(browser, folder, request):
+    """Capture the requested part of the page, then let the waiting tour step go on."""
+    name = request["name"]
+
+    def save(future):
+        png = base64.b64decode(future.result()["data"])
+        (folder / f"{name}.png").write_bytes(png)
+        browser._websocket_send(
+            "Runtime.evaluate",
+            params={"expression": f"window.orderAddonsScreenshotTaken = {json.dumps(name)}"},
+        )
+
+    params = {"format": "png", "clip": request["clip"]}
+    browser._websocket_send(
+        "Page.captureScreenshot", params=params, with_future=True
+    ).add_done_callback(save)
+
 
 @tagged("post_install", "-at_install")
-class TestOrderRevokeCancelTour(common.OrderEndOfLifeCase, HttpCase):
+class TestOrderRevokeCancelTour(common.OrderEndOfLifeCase, ScreenshotTourCase):
     """A sales manager cancels a delivered and invoiced order, then revokes it, in the browser."""
 
     @classmethod
@@ -58,9 +113,25 @@ class TestOrderRevokeCancelTour(common.OrderEndOfLifeCase, HttpCase):
             self.quantities(order), [(5, 5)], msg="delivered and invoiced as before the cancel"
         )
 
+    def test_mass_cancel_reports_each_order_in_browser(self):
+        customer = self.env["res.partner"].create({"name": "Tour Mass Customer"})
+        orders = self.create_order(partner=customer, user_id=self.tour_user.id) | (
+            self.create_order(partner=customer, user_id=self.tour_user.id)
+        )
+
+        self.start_tour("/odoo/sales", "order_mass_cancel_tour", login=self.tour_user.login)
+
+        self.env.invalidate_all()
+        self.assertEqual(orders.mapped("state"), ["cancel", "cancel"], msg="both cancelled")
+        self.assertEqual(
+            orders.cancellation_ids.reason_id,
+            self.env.ref("order_revoke_cancel.cancel_reason_duplicate"),
+            msg="with the reason chosen in the wizard",
+        )
+
 
 @tagged("post_install", "-at_install")
-class TestOrderTerminationTour(common.OrderEndOfLifeCase, HttpCase):
+class TestOrderTerminationTour(common.OrderEndOfLifeCase, ScreenshotTourCase):
     """Termination through two approval steps, and closing, clicked through by each role."""
 
     @classmethod
@@ -161,3 +232,42 @@ class TestOrderTerminationTour(common.OrderEndOfLifeCase, HttpCase):
             any("Everything delivered and paid" in str(body) for body in messages),
             msg="the close note was logged on the order",
         )
+
+    def test_mass_close_reports_each_order_in_browser(self):
+        settled = self.confirmed_order(
+            [(self.storable, 2)],
+            partner=self.customer("Tour Settled Customer"),
+            user_id=self.sales_approver.id,
+        )
+        self.deliver(settled)
+        self.pay(self.invoice(settled))
+        undelivered = self.confirmed_order(
+            [(self.storable, 2)],
+            partner=self.customer("Tour Open Customer"),
+            user_id=self.sales_approver.id,
+        )
+
+        self.start_tour("/odoo/sales", "order_mass_close_tour", login="tour_sales_approver")
+
+        self.env.invalidate_all()
+        self.assertTrue(settled.is_closed, msg="the settled order is closed")
+        self.assertFalse(undelivered.is_closed, msg="the undelivered one is skipped")
+
+    def test_customer_portal_page_in_browser(self):
+        self.env["sale.termination.approval.step"].search([]).action_archive()
+        order = self.confirmed_order(
+            [(self.storable, 2)], partner=self.customer("Tour Portal Customer")
+        )
+        reason = self.env["sale.termination.reason"].create(
+            {"name": "Tour: customer must agree", "customer_confirmation": True}
+        )
+        request = order.request_termination(reason, "The customer's project was stopped")
+        self.assertEqual(request.state, "to_confirm", msg="the request waits for the customer")
+
+        self.start_tour(
+            f"/my/terminations/{request.id}?access_token={request.access_token}",
+            "order_termination_portal_tour",
+        )
+
+    def test_every_menu_and_setting_reachable_by_clicking(self):
+        self.start_tour("/odoo", "order_addons_menus_tour", login="admin")

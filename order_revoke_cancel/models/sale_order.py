@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_datetime
 
 from .call_scope import call_scope, get_call_scope
 from .tools import picking_demand
@@ -27,6 +27,11 @@ class SaleOrder(models.Model):
     cancellation_ids = fields.One2many("sale.order.cancellation", "order_id", readonly=True)
     cancellation_count = fields.Integer(compute="_compute_cancellation_count")
     can_revoke_cancel = fields.Boolean(compute="_compute_can_revoke_cancel")
+    can_cancel_order = fields.Boolean(
+        compute="_compute_can_cancel_order",
+        help="Whether the current user may cancel the order as it is now (the Cancel button).",
+    )
+    cancel_banner = fields.Char(compute="_compute_cancel_banner")
 
     @api.depends("cancellation_ids")
     def _compute_cancellation_count(self):
@@ -51,6 +56,31 @@ class SaleOrder(models.Model):
                     "credit notes, so keep the order cancelled instead.",
                     order.name,
                 )
+            )
+
+    @api.depends("state", "locked", "picking_ids.state", "invoice_ids.state")
+    @api.depends_context("uid")
+    def _compute_can_cancel_order(self):
+        """Agrees with the checks of `action_cancel` and `cancel_with_reversal`: locked orders
+        need a sales manager, reversal documents need `group_cancel_reversal`."""
+        manager = self.env.user.has_group("sales_team.group_sale_manager")
+        reverser = self.env.user.has_group("order_revoke_cancel.group_cancel_reversal")
+        for order in self:
+            order.can_cancel_order = (
+                order.state in ("draft", "sent", "sale")
+                and (manager or not order.locked)
+                and (reverser or not order._needs_reversal())
+            )
+
+    @api.depends("state", "cancel_date", "cancel_user_id", "cancel_reason_id")
+    @api.depends_context("lang", "tz")
+    def _compute_cancel_banner(self):
+        for order in self:
+            order.cancel_banner = order.state == "cancel" and self.env._(
+                "Cancelled on %(date)s by %(user)s for this reason: %(reason)s.",
+                date=format_datetime(self.env, order.cancel_date) or "-",
+                user=order.cancel_user_id.name or "-",
+                reason=order.cancel_reason_id.name or "-",
             )
 
     # ------------------------------------------------------------------
@@ -100,32 +130,15 @@ class SaleOrder(models.Model):
             and self.env.user.has_group("sales_team.group_sale_manager")
         ):
             return super().action_cancel()
-        return self._get_cancel_wizard_action()
-
-    def _get_cancel_wizard_action(self):
-        """The native cancel wizard of `sale.action_cancel`, which refuses locked orders."""
-        self.ensure_one()
-        template = self.env.ref("sale.mail_template_sale_cancellation", raise_if_not_found=False)
-        lang = self.env.context.get("lang")
-        if template and template.lang:
-            lang = template._render_lang(self.ids)[self.id]
-        return {
-            "name": self.env._("Cancel %s", self.type_name),
-            "view_mode": "form",
-            "res_model": "sale.order.cancel",
-            "view_id": self.env.ref("sale.sale_order_cancel_view_form").id,
-            "type": "ir.actions.act_window",
-            "context": {
-                "default_template_id": template.id if template else False,
-                "default_order_id": self.id,
-                "mark_so_as_canceled": True,
-                "default_email_layout_xmlid": (
-                    "mail.mail_notification_layout_with_responsible_signature"
-                ),
-                "model_description": self.with_context(lang=lang).type_name,
-            },
-            "target": "new",
-        }
+        # Core refuses locked orders before building its wizard action. Show it the order
+        # unlocked in the cache only (after writing any pending change, which the cache value
+        # must not replace): nothing is written, the cancellation itself unlocks the order.
+        self.flush_recordset(["locked"])
+        self.env.cache.set(self, self._fields["locked"], False)
+        try:
+            return super().action_cancel()
+        finally:
+            self.invalidate_recordset(["locked"])
 
     @api.returns("sale.order.cancellation")
     def cancel_with_reversal(self, reason, note=None, receive_returns=False, refund_payments=False):
@@ -744,6 +757,14 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Notifications
     # ------------------------------------------------------------------
+    def _track_subtype(self, init_values):
+        """A revoke restores the state: core would log it as "Quotation confirmed" or
+        "Quotation sent". Log it as a plain status change; the revoke posts its own note."""
+        self.ensure_one()
+        if init_values.get("state") == "cancel" and self.state in ("sent", "sale"):
+            return self.env.ref("mail.mt_note")
+        return super()._track_subtype(init_values)
+
     def _notify_cancellation_change(self, cancellation, revoked=False):
         self.ensure_one()
         if revoked:

@@ -6,14 +6,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from .tools import picking_demand
+from odoo.addons.sale.models.sale_order import SALE_ORDER_STATE
 
-ORDER_STATES = [
-    ("draft", "Quotation"),
-    ("sent", "Quotation Sent"),
-    ("sale", "Sales Order"),
-    ("cancel", "Cancelled"),
-]
+from .tools import picking_demand
 
 
 class SaleOrderCancellation(models.Model):
@@ -56,9 +51,9 @@ class SaleOrderCancellation(models.Model):
     refund_payments = fields.Boolean("Payments Refunded", readonly=True)
 
     # What revoke must restore.
-    previous_state = fields.Selection(ORDER_STATES, readonly=True)
-    previous_locked = fields.Boolean(readonly=True)
-    previous_date_order = fields.Datetime(readonly=True)
+    previous_state = fields.Selection(SALE_ORDER_STATE, "Status Before", readonly=True)
+    previous_locked = fields.Boolean("Was Locked", readonly=True)
+    previous_date_order = fields.Datetime("Order Date Before", readonly=True)
     previous_signature = fields.Image(readonly=True, attachment=True, max_width=1024)
     previous_signed_by = fields.Char(readonly=True)
     previous_signed_on = fields.Datetime(readonly=True)

@@ -8,3 +8,4 @@ from . import test_multistep
 from . import test_lots
 from . import test_return_backorders
 from . import test_action_draft
+from . import test_order_display

@@ -1,4 +1,4 @@
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
@@ -17,7 +17,7 @@ class SaleMassCancelOrders(models.TransientModel):
         done, failed = [], []
         for order in self.sale_order_ids:
             if order.state == "cancel":
-                failed.append((order, self.env._("already cancelled")))
+                failed.append((order, self.env._("%s is already cancelled.", order.name)))
                 continue
             try:
                 with self.env.cr.savepoint():
@@ -38,11 +38,10 @@ class SaleMassCancelOrders(models.TransientModel):
     def _render_result(self, done, failed):
         rows = Markup()
         for order in done:
-            rows += Markup("<li>%s: %s</li>") % (order.name, self.env._("cancelled"))
+            rows += Markup("<li>%s</li>") % self.env._("%s was cancelled.", order.name)
         for order, why in failed:
-            rows += Markup("<li><b>%s</b>: %s %s</li>") % (
-                order.name,
-                self.env._("not cancelled:"),
-                escape(why),
+            rows += Markup("<li><b>%s</b> %s</li>") % (
+                self.env._("%s was not cancelled.", order.name),
+                why,
             )
         return Markup("<ul>%s</ul>") % rows

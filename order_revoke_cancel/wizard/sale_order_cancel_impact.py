@@ -12,7 +12,7 @@ IMPACT_ACTIONS = [
     ("new_delivery", "New delivery"),
     ("restore_invoice", "Invoice back to draft"),
     ("reverse_credit_note", "Reverse credit note"),
-    ("reconcile_payment", "Customer owes refund again"),
+    ("reconcile_payment", "Refunded amount due again"),
 ]
 
 

@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero, format_datetime
 
 from odoo.addons.order_revoke_cancel.models.call_scope import call_scope, get_call_scope
 
@@ -12,15 +12,6 @@ from .sale_termination_request import ACTIVE_STATES
 # writing: the only write a closed order lets through.
 REOPEN_SCOPE = "order_termination_reopen"
 
-CHECKLIST_CODES = (
-    "confirmed",
-    "delivered",
-    "no_pending_returns",
-    "invoiced",
-    "invoices_posted",
-    "paid",
-    "no_pending_termination",
-)
 # Checks a forced ("short") close may not skip.
 UNFORCEABLE_CODES = ("confirmed", "no_pending_termination")
 
@@ -42,6 +33,9 @@ class SaleOrder(models.Model):
         "sale.termination.request", compute="_compute_pending_termination_id"
     )
     termination_can_review = fields.Boolean(compute="_compute_termination_can_review")
+    termination_can_withdraw = fields.Boolean(compute="_compute_termination_can_withdraw")
+    termination_banner = fields.Char(compute="_compute_termination_banner")
+    close_banner = fields.Char(compute="_compute_close_banner")
     is_closed = fields.Boolean("Closed", readonly=True, copy=False, tracking=True, index=True)
     close_reason_id = fields.Many2one("sale.close.reason", readonly=True, copy=False, tracking=True)
     close_note = fields.Text(readonly=True, copy=False, groups="base.group_user")
@@ -107,6 +101,77 @@ class SaleOrder(models.Model):
     def _compute_termination_can_review(self):
         for order in self:
             order.termination_can_review = order.pending_termination_id.can_review
+
+    @api.depends_context("uid")
+    @api.depends("termination_request_ids.state", "termination_request_ids.user_id")
+    def _compute_termination_can_withdraw(self):
+        """Agrees with `sale.termination.request._check_requester_or_manager`."""
+        manager = self.env.user.has_group("order_termination.group_termination_manager")
+        for order in self:
+            request = order.sudo().pending_termination_id
+            order.termination_can_withdraw = bool(request) and (
+                manager or request.user_id == self.env.user
+            )
+
+    @api.depends("termination_request_ids.state")
+    def _compute_termination_banner(self):
+        for order in self:
+            request = order.sudo().pending_termination_id
+            order.termination_banner = bool(request) and self.env._(
+                "%(order)s is on hold until the termination request %(request)s is decided: "
+                "no delivery, invoice or change is possible meanwhile.",
+                order=order.name,
+                request=request.name,
+            )
+
+    @api.depends("is_closed", "close_date", "close_user_id", "close_reason_id", "close_forced")
+    @api.depends_context("lang", "tz")
+    def _compute_close_banner(self):
+        for order in self:
+            if not order.is_closed:
+                order.close_banner = False
+                continue
+            values = {
+                "date": format_datetime(self.env, order.close_date) or "-",
+                "user": order.close_user_id.name or "-",
+                "reason": order.close_reason_id.name or "-",
+            }
+            if order.close_forced:
+                order.close_banner = self.env._(
+                    "Short-closed on %(date)s by %(user)s for this reason: %(reason)s; open "
+                    "deliveries and returns were cancelled.",
+                    **values,
+                )
+            else:
+                order.close_banner = self.env._(
+                    "Closed on %(date)s by %(user)s for this reason: %(reason)s.", **values
+                )
+
+    @api.depends(
+        "state",
+        "locked",
+        "picking_ids.state",
+        "invoice_ids.state",
+        "is_closed",
+        "termination_request_ids.state",
+    )
+    @api.depends_context("uid")
+    def _compute_can_cancel_order(self):
+        """Closed orders and orders on hold refuse cancellation (`_action_cancel`)."""
+        res = super()._compute_can_cancel_order()
+        for order in self.filtered(lambda o: o.is_closed or o.termination_state == "pending"):
+            order.can_cancel_order = False
+        return res
+
+    @api.depends("state", "termination_request_ids.state")
+    @api.depends_context("uid")
+    def _compute_can_revoke_cancel(self):
+        """A terminated order is revoked by termination managers only (`revoke_cancel`)."""
+        res = super()._compute_can_revoke_cancel()
+        if not self.env.user.has_group("order_termination.group_termination_manager"):
+            for order in self.filtered(lambda o: o.termination_state == "terminated"):
+                order.can_revoke_cancel = False
+        return res
 
     # ------------------------------------------------------------------
     # Termination request
@@ -404,7 +469,21 @@ class SaleOrder(models.Model):
     def get_close_checklist(self):
         """Whether the order is finished: one dict per check, in a fixed order."""
         self.ensure_one()
-        return [getattr(self, f"_close_check_{code}")() for code in CHECKLIST_CODES]
+        return [check() for check in self._get_close_checks()]
+
+    def _get_close_checks(self):
+        """The checks of the close checklist, in the order shown: methods of the order that
+        each return one `_check_item()` dict. An addon adds a check by appending its own
+        method to this list; `close()`, the wizard and auto-close then all apply it."""
+        return [
+            self._close_check_confirmed,
+            self._close_check_delivered,
+            self._close_check_no_pending_returns,
+            self._close_check_invoiced,
+            self._close_check_invoices_posted,
+            self._close_check_paid,
+            self._close_check_no_pending_termination,
+        ]
 
     def _check_item(self, code, label, ok, detail):
         return {"code": code, "label": label, "ok": bool(ok), "detail": detail}
@@ -430,11 +509,6 @@ class SaleOrder(models.Model):
                 )
                 < 0
             )
-        )
-
-    def _get_open_deliveries(self):
-        return self.picking_ids.filtered(
-            lambda p: p.state not in ("done", "cancel") and p.picking_type_code != "incoming"
         )
 
     def _get_pending_returns(self):

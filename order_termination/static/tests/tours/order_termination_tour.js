@@ -1,6 +1,7 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
+import { screenshot } from "@order_revoke_cancel/../tests/tours/screenshot";
 
 /**
  * Termination and closing, as the users of each role click through them.
@@ -24,6 +25,10 @@ tours.add("order_termination_request_tour", {
             content: "Open the order from the Sales app",
             trigger: '.o_list_view .o_data_row td.o_data_cell:contains("Tour Termination Customer")',
             run: "click",
+        },
+        {
+            content: "A salesman may not cancel a delivered and invoiced order: no Cancel button",
+            trigger: ".o_form_view .o_statusbar_buttons:has(button[name=action_request_termination]):not(:has(button[name=action_cancel]))",
         },
         {
             content: "Click Request Termination",
@@ -77,9 +82,18 @@ tours.add("order_termination_request_tour", {
 tours.add("order_termination_first_approval_tour", {
     steps: () => [
         {
-            content: "The order shows the pending termination",
-            trigger: ".o_form_view .alert-warning:contains(Termination pending)",
+            content: "The order shows the pending termination in one sentence",
+            trigger: ".o_form_view [name=termination_pending_banner]:contains(is on hold until the termination request)",
         },
+        {
+            content: "An order on hold offers neither Cancel, Create Invoice nor Close",
+            trigger: ".o_form_view .o_statusbar_buttons:not(:has(button[name=action_cancel])):not(:has(button#create_invoice)):not(:has(button[name=action_close_order]))",
+        },
+        {
+            content: "... and its lines cannot be edited",
+            trigger: ".o_form_view .o_field_widget[name=order_line]:not(:has(.o_field_x2many_list_row_add))",
+        },
+        screenshot("order_on_hold", ".o_action_manager .o_form_view"),
         {
             content: "Approve from the order's banner",
             trigger: ".o_form_view .alert-warning button[name=action_approve_termination]",
@@ -102,6 +116,7 @@ tours.add("order_termination_first_approval_tour", {
             content: "The request still waits for approval",
             trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(To Approve)",
         },
+        screenshot("termination_request", ".o_action_manager .o_form_view"),
     ],
 });
 
@@ -163,6 +178,7 @@ tours.add("order_close_reopen_tour", {
             trigger: ".modal .o_field_widget[name=note] textarea",
             run: "edit Everything delivered and paid",
         },
+        screenshot("close_checklist", ".modal .modal-content"),
         {
             content: "Close the order",
             trigger: ".modal .modal-footer button[name=action_close]",
@@ -176,6 +192,19 @@ tours.add("order_close_reopen_tour", {
             content: "The order carries the Closed ribbon",
             trigger: ".o_form_view .ribbon:contains(Closed)",
         },
+        {
+            content: "The Closed banner is one sentence above the sheet, out of the ribbon's way",
+            trigger: ".o_form_view [name=closed_banner]:contains(Closed on):contains(for this reason: Completed.)",
+        },
+        {
+            content: "The Locked badge gives way to the ribbon",
+            trigger: ".o_form_view .o_form_sheet:not(:has(.badge:contains(Locked)))",
+        },
+        {
+            content: "A closed order offers neither Cancel, Unlock nor Create Invoice",
+            trigger: ".o_form_view .o_statusbar_buttons:has(button[name=action_reopen_order]):not(:has(button[name=action_cancel])):not(:has(button[name=action_unlock])):not(:has(button#create_invoice)):not(:has(button#create_invoice_percentage))",
+        },
+        screenshot("closed_order", ".o_action_manager .o_form_view"),
         {
             content: "The order stays a Sales Order",
             trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Sales Order)",
@@ -202,6 +231,144 @@ tours.add("order_close_reopen_tour", {
         {
             content: "The order is open again: no ribbon, Close is offered again",
             trigger: ".o_form_view:not(:has(.ribbon:contains(Closed))) .o_statusbar_buttons button[name=action_close_order]",
+        },
+    ],
+});
+
+// ---- mass close from the list, and its report ------------------------------------------------
+tours.add("order_mass_close_tour", {
+    steps: () => [
+        {
+            content: "Select the settled order",
+            trigger: '.o_list_view .o_data_row:contains("Tour Settled Customer") .o_list_record_selector input',
+            run: "click",
+        },
+        {
+            content: "Select the order that is not delivered yet",
+            trigger: '.o_list_view .o_data_row:contains("Tour Open Customer") .o_list_record_selector input',
+            run: "click",
+        },
+        {
+            content: "Open the Actions menu",
+            trigger: ".o_control_panel .o_cp_action_menus button:has(.fa-cog)",
+            run: "click",
+        },
+        {
+            content: "Choose Close Orders",
+            trigger: ".o-dropdown--menu .o-dropdown-item:contains(Close Orders)",
+            run: "click",
+        },
+        {
+            content: "Close them",
+            trigger: ".modal .modal-footer button[name=action_close]",
+            run: "click",
+        },
+        {
+            content: "The report says one closed, one skipped",
+            trigger: ".modal .o_field_widget[name=result_ids] .o_data_row:contains(Fully delivered)",
+        },
+        screenshot("mass_close_report", ".modal .modal-content"),
+        {
+            content: "Done",
+            trigger: ".modal .modal-footer button:contains(Done)",
+            run: "click",
+        },
+        {
+            content: "The wizard is closed",
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
+
+// ---- the customer's portal page ----------------------------------------------------------
+tours.add("order_termination_portal_tour", {
+    steps: () => [
+        {
+            content: "The customer sees what termination means and may answer",
+            trigger: "#termination_portal:has(button[value=confirm]):has(button[value=decline])",
+        },
+        screenshot("portal_termination", "#wrapwrap"),
+    ],
+});
+
+// ---- every screen of the addons is reached by clicking, from the apps menu ------------------
+const openMenu = (section, item, title) => [
+    {
+        content: `Open the ${section} menu`,
+        trigger: `.o_main_navbar .o_menu_sections button[data-menu-xmlid='${section}']`,
+        run: "click",
+    },
+    {
+        content: `Click ${item}`,
+        trigger: `.o-dropdown--menu .dropdown-item[data-menu-xmlid='${item}']`,
+        run: "click",
+    },
+    {
+        content: `${title} is shown`,
+        trigger: `.o_control_panel .o_breadcrumb:contains(${title})`,
+    },
+];
+
+tours.add("order_addons_menus_tour", {
+    steps: () => [
+        {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            content: "Open the Sales app",
+            trigger: ".o-dropdown--menu .o_app[data-menu-xmlid='sale.sale_menu_root']",
+            run: "click",
+        },
+        ...openMenu(
+            "sale.sale_order_menu",
+            "order_termination.menu_sale_termination_request",
+            "Termination Requests"
+        ),
+        ...openMenu(
+            "sale.menu_sale_report",
+            "order_revoke_cancel.menu_sale_order_cancellation",
+            "Cancellations"
+        ),
+        ...openMenu(
+            "sale.menu_sale_report",
+            "order_termination.menu_sale_termination_request_report",
+            "Terminations"
+        ),
+        ...openMenu(
+            "sale.menu_sale_report",
+            "order_termination.menu_sale_order_closed_report",
+            "Closed Orders"
+        ),
+        ...openMenu(
+            "sale.menu_sale_config",
+            "order_revoke_cancel.menu_sale_cancel_reason",
+            "Cancellation Reasons"
+        ),
+        ...openMenu(
+            "sale.menu_sale_config",
+            "order_termination.menu_sale_termination_reason",
+            "Termination Reasons"
+        ),
+        ...openMenu(
+            "sale.menu_sale_config",
+            "order_termination.menu_sale_termination_approval_step",
+            "Approval Steps"
+        ),
+        ...openMenu(
+            "sale.menu_sale_config",
+            "order_termination.menu_sale_close_reason",
+            "Close Reasons"
+        ),
+        ...openMenu("sale.menu_sale_config", "sale.menu_sale_general_settings", "Settings"),
+        {
+            content: "The Cancellation settings are there",
+            trigger: ".o_form_view #revoke_cancel_days:contains(Revoke Window)",
+        },
+        {
+            content: "... and the Termination settings",
+            trigger: ".o_form_view #auto_close_days:contains(Close Settled Orders Automatically)",
         },
     ],
 });
