@@ -27,7 +27,11 @@ class TerminationPortal(CustomerPortal):
             "termination": termination_sudo,
             "order": order_sudo,
             "access_token": access_token,
-            "impact_lines": order_sudo._get_termination_impact_lines(customer=True)
+            "impact_lines": order_sudo._get_termination_impact_lines(
+                customer=True,
+                receive_returns=termination_sudo.receive_returns,
+                refund_payments=termination_sudo.refund_payments,
+            )
             if termination_sudo.state == "to_confirm"
             else [],
             "message": kwargs.get("message"),
