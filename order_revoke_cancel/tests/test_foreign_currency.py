@@ -177,6 +177,12 @@ class TestForeignCurrency(OrderEndOfLifeCase):
 
     def test_refund_settles_at_todays_rate_and_books_the_difference(self):
         order_a, order_b, invoice = self.shared_eur_invoice()
+        preview = {
+            line["action"]: line["amount"]
+            for line in order_a.with_user(self.sales_manager).get_cancel_impact(
+                refund_payments=True
+            )
+        }
 
         cancellation = order_a.with_user(self.sales_manager).cancel_with_reversal(
             self.reason, refund_payments=True
@@ -185,6 +191,11 @@ class TestForeignCurrency(OrderEndOfLifeCase):
         refund = cancellation.refund_payment_ids
         self.assertEqual(refund.currency_id, self.eur, msg="refunded in EUR")
         self.assertEqual(refund.amount, 400.0, msg="A's 400 EUR share of the payment")
+        self.assertEqual(preview.get("refund_payment"), refund.amount, msg="as previewed")
+        self.assertEqual(
+            preview.get("credit_note"), cancellation.credit_note_ids.amount_total, msg="previewed"
+        )
+        self.assertNotIn("customer_credit", preview, msg="nothing previewed as kept")
         self.assertResidual(invoice, 300.0, 300.0, msg="B's 300 stays open")
         self.assertResidual(cancellation.credit_note_ids, 0.0, 0.0, msg="the credit note is used")
         self.assertAlmostEqual(self.exchange_loss(), 120.0, msg="600 USD billed, 480 USD settled")
