@@ -229,3 +229,30 @@ class TestForeignCurrency(OrderEndOfLifeCase):
         self.assertAlmostEqual(self.receivable(), 1300.0, msg="500 USD + 800 USD at today's rate")
         self.assertOtherOrderUntouched(order_b)
         self.assertAllBalanced()
+
+    def test_revoke_after_another_rate_change_books_its_own_difference(self):
+        order_a, order_b, invoice = self.shared_eur_invoice()
+        cancellation = order_a.with_user(self.sales_manager).cancel_with_reversal(self.reason)
+        credit_note = cancellation.credit_note_ids
+        self.assertAlmostEqual(self.exchange_loss(), 120.0, msg="the cancellation's difference")
+        rate = self.env["res.currency.rate"].search(
+            [("currency_id", "=", self.eur.id), ("name", "=", self.today)]
+        )
+        rate.rate = 1.5  # 1 USD = 1.5 EUR by the time A is revoked
+
+        revoked = order_a.with_user(self.sales_manager).revoke_cancel()
+
+        rebill = revoked.revoke_invoice_ids
+        self.assertAlmostEqual(rebill.amount_total_signed, 666.67, msg="1,000 EUR at 1.5")
+        self.assertResidual(credit_note, 0.0, 0.0, msg="the credit is used by the re-bill")
+        self.assertResidual(rebill, 600.0, 400.0, msg="A owes 600 EUR, worth 400 USD now")
+        self.assertResidual(invoice, 300.0, 300.0, msg="the shared invoice did not move")
+        self.assertAlmostEqual(
+            self.exchange_loss(),
+            66.67,
+            msg="the 400 EUR of credit, booked at 320 USD, settle 266.67 USD: a 53.33 gain",
+        )
+        self.assertAlmostEqual(self.receivable_eur(), 900.0, msg="900 EUR due, as before")
+        self.assertAlmostEqual(self.receivable(), 700.0, msg="300 USD + 400 USD")
+        self.assertOtherOrderUntouched(order_b)
+        self.assertAllBalanced()
