@@ -68,7 +68,10 @@ class AccountMove(models.Model):
     def _limit_settlement(self, invoice, limit):
         """Odoo reconciles a credit note with the invoice it reverses as soon as it is posted,
         for as much as both hold. Undo that when it settled more than `limit` (the order's open
-        part of a shared or paid invoice), so `_reconcile_with_invoice` can settle just that."""
+        part of a shared or paid invoice), so `_reconcile_with_invoice` can settle just that.
+        Odoo's reconciliation is kept rather than skipped because it also matches the other
+        reconcilable lines (cash basis transition accounts); in a foreign currency the
+        exchange difference it booked is reversed with the partial, by Odoo."""
         self.ensure_one()
         partials = self._get_partials_with(invoice)
         applied = sum(partials.mapped("debit_amount_currency"))
