@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import OrderEndOfLifeCase
@@ -254,5 +254,46 @@ class TestForeignCurrency(OrderEndOfLifeCase):
         )
         self.assertAlmostEqual(self.receivable_eur(), 900.0, msg="900 EUR due, as before")
         self.assertAlmostEqual(self.receivable(), 700.0, msg="300 USD + 400 USD")
+        self.assertOtherOrderUntouched(order_b)
+        self.assertAllBalanced()
+
+    def test_invoice_in_installments_settles_whole_and_capped_parts(self):
+        """30% now and 70% in 60 days, 100 EUR paid on the first installment: A's open part
+        (1,000 less 66.67 paid) settles the first installment's 350 whole, by Odoo's
+        reconcile, and 583.33 of the second, capped; both book their exchange difference."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30% now, 70% in 60 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 30.0, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 70.0, "nb_days": 60}),
+                ],
+            }
+        )
+        order_a, order_b = self.eur_order(10), self.eur_order(5)
+        invoice = (order_a | order_b)._create_invoices()
+        invoice.write({"invoice_date": self.then, "invoice_payment_term_id": term.id})
+        invoice.action_post()
+        first, second = self.receivable_lines(invoice).sorted("date_maturity")
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": 100.0, "payment_date": self.then})._create_payments()
+        self.assertAlmostEqual(first.amount_residual_currency, 350.0, msg="100 paid on the first")
+
+        cancellation = order_a.with_user(self.sales_manager).cancel_with_reversal(self.reason)
+
+        credit_note = cancellation.credit_note_ids
+        self.assertTrue(first.reconciled, msg="the first installment is settled whole")
+        self.assertAlmostEqual(first.amount_residual, 0.0, msg="nothing left in USD either")
+        self.assertAlmostEqual(second.amount_residual_currency, 466.67, msg="B's 466.67 EUR")
+        self.assertAlmostEqual(second.amount_residual, 466.67, msg="worth 466.67 USD then")
+        self.assertResidual(credit_note, -66.67, -53.34, msg="A's 66.67 EUR paid kept as credit")
+        self.assertAlmostEqual(self.exchange_loss(), 186.67, msg="933.33 EUR at 1.0, then at 1.25")
+        self.assertAlmostEqual(self.receivable(), 413.33, msg="466.67 USD due less 53.34")
+        self.assertOtherOrderUntouched(order_b)
+        self.assertAllBalanced()
+
+        order_a.with_user(self.sales_manager).revoke_cancel()
+        self.assertAlmostEqual(self.receivable_eur(), 1400.0, msg="1,400 EUR due, as before")
         self.assertOtherOrderUntouched(order_b)
         self.assertAllBalanced()
