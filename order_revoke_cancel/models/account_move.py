@@ -68,7 +68,10 @@ class AccountMove(models.Model):
     def _limit_settlement(self, invoice, limit):
         """Odoo reconciles a credit note with the invoice it reverses as soon as it is posted,
         for as much as both hold. Undo that when it settled more than `limit` (the order's open
-        part of a shared or paid invoice), so `_reconcile_with_invoice` can settle just that."""
+        part of a shared or paid invoice), so `_reconcile_with_invoice` can settle just that.
+        Odoo's reconciliation is kept rather than skipped because it also matches the other
+        reconcilable lines (cash basis transition accounts); in a foreign currency the
+        exchange difference it booked is reversed with the partial, by Odoo."""
         self.ensure_one()
         partials = self._get_partials_with(invoice)
         applied = sum(partials.mapped("debit_amount_currency"))
@@ -93,33 +96,21 @@ class AccountMove(models.Model):
         if currency.compare_amounts(limit, min(credit_open, debit_open)) >= 0:
             reconcile_receivables(self | invoice)
             return
-        # Odoo reconciles whole residuals; a capped settlement is one partial per line pair.
-        Partial = self.env["account.partial.reconcile"]
+        # Line pair by line pair: whole residuals through Odoo's `reconcile()`, the last,
+        # capped part through `_reconcile_up_to`, which books the same exchange difference.
         for debit in debit_lines:
             for credit in credit_lines:
                 if currency.compare_amounts(limit, 0.0) <= 0:
                     return
-                amount_currency = min(
-                    limit, debit.amount_residual_currency, -credit.amount_residual_currency
-                )
-                if currency.compare_amounts(amount_currency, 0.0) <= 0:
+                whole = min(debit.amount_residual_currency, -credit.amount_residual_currency)
+                if currency.compare_amounts(whole, 0.0) <= 0:
                     continue
-                rate = credit.balance / credit.amount_currency if credit.amount_currency else 1.0
-                amount = min(
-                    credit.company_currency_id.round(amount_currency * rate),
-                    debit.amount_residual,
-                    -credit.amount_residual,
-                )
-                Partial.create(
-                    {
-                        "debit_move_id": debit.id,
-                        "credit_move_id": credit.id,
-                        "amount": amount,
-                        "debit_amount_currency": amount_currency,
-                        "credit_amount_currency": amount_currency,
-                    }
-                )
-                limit -= amount_currency
+                if currency.compare_amounts(limit, whole) >= 0:
+                    (debit | credit).reconcile()
+                    limit -= whole
+                else:
+                    debit._reconcile_up_to(credit, limit)
+                    return
 
     def _reverse_by_invoices(self, default_values_list):
         """Undo these posted credit notes with new posted invoices, each reconciled with its

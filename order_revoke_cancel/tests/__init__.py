@@ -9,3 +9,5 @@ from . import test_lots
 from . import test_return_backorders
 from . import test_action_draft
 from . import test_order_display
+from . import test_foreign_currency
+from . import test_consolidated_invoice

@@ -42,7 +42,11 @@ class TerminationPortal(CustomerPortal):
             "termination_order": order_sudo,
             "access_token": access_token,
             "waiting_for_answer": waiting,
-            "impact_lines": order_sudo._get_termination_impact_lines(customer=True)
+            "impact_lines": order_sudo._get_termination_impact_lines(
+                customer=True,
+                receive_returns=termination_sudo.receive_returns,
+                refund_payments=termination_sudo.refund_payments,
+            )
             if waiting
             else [],
             "message": kwargs.get("message"),

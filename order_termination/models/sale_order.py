@@ -602,6 +602,8 @@ class SaleOrder(models.Model):
         close settles the order at what was delivered; `refund_payments` pays back the money
         its credit notes free, as a cancellation does, instead of keeping it as credit."""
         self._check_close_rights()
+        if refund_payments:
+            self._check_close_refund_allowed()
         reason = self._get_close_reason(reason)
         if force:
             self._check_force_close_allowed(reason)
@@ -621,6 +623,19 @@ class SaleOrder(models.Model):
         raise AccessError(
             self.env._(
                 "You may not close %s. Ask your sales manager.", ", ".join(self.mapped("name"))
+            )
+        )
+
+    def _check_close_refund_allowed(self):
+        """Paying money back is a reversal right of order_revoke_cancel, which closing rights
+        do not give."""
+        if self.env.su or self.env.user.has_group("order_revoke_cancel.group_cancel_reversal"):
+            return
+        raise AccessError(
+            self.env._(
+                "Only users allowed to cancel with reversal may refund payments when closing "
+                "%s; close it without a refund or ask your sales manager.",
+                ", ".join(self.mapped("name")),
             )
         )
 
@@ -892,12 +907,17 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # What termination means (wizard preview and portal page)
     # ------------------------------------------------------------------
-    def _get_termination_impact_lines(self, customer=False):
-        """Plain sentences, one per document the termination would touch; for the customer,
-        internal documents (purchases) are left out."""
+    def _get_termination_impact_lines(
+        self, customer=False, receive_returns=False, refund_payments=False
+    ):
+        """Plain sentences, one per document the termination with these options would touch;
+        for the customer, internal documents (purchases) are left out."""
         self.ensure_one()
         lines = []
-        for item in self.sudo().get_cancel_impact():
+        impact = self.sudo().get_cancel_impact(
+            receive_returns=receive_returns, refund_payments=refund_payments
+        )
+        for item in impact:
             if customer and item["action"] == "notify_purchase":
                 continue
             lines.append(self._describe_impact(item))
@@ -928,8 +948,14 @@ class SaleOrder(models.Model):
         }
         return messages.get(item["action"], item["name"])
 
-    def _get_termination_impact_html(self):
-        lines = self._get_termination_impact_lines() if self else []
+    def _get_termination_impact_html(self, receive_returns=False, refund_payments=False):
+        lines = (
+            self._get_termination_impact_lines(
+                receive_returns=receive_returns, refund_payments=refund_payments
+            )
+            if self
+            else []
+        )
         if not lines:
             return Markup("<p>%s</p>") % self.env._(
                 "Nothing was delivered or invoiced: the order is simply cancelled."

@@ -5,3 +5,5 @@ from . import test_termination_portal
 from . import test_close_wizard
 from . import test_short_close
 from . import test_order_buttons
+from . import test_close_refund
+from . import test_termination_preview

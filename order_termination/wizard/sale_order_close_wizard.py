@@ -20,6 +20,10 @@ class SaleOrderCloseWizard(models.TransientModel):
         help="Close although checks failed: open deliveries and pending returns are cancelled."
     )
     can_force = fields.Boolean(compute="_compute_can_force")
+    refund_payments = fields.Boolean(
+        help="Money already received for what is credited is paid back to the customer "
+        "instead of staying as credit."
+    )
 
     @api.depends("order_id")
     def _compute_check_ids(self):
@@ -48,5 +52,10 @@ class SaleOrderCloseWizard(models.TransientModel):
     def action_close(self):
         """Delegate to `sale.order.close`, which checks the list and the rights again."""
         self.ensure_one()
-        self.order_id.close(reason=self.reason_id, note=self.note, force=self.force)
+        self.order_id.close(
+            reason=self.reason_id,
+            note=self.note,
+            force=self.force,
+            refund_payments=self.refund_payments,
+        )
         return {"type": "ir.actions.act_window_close"}

@@ -27,10 +27,12 @@ class SaleTerminationRequestWizard(models.TransientModel):
         for wizard in self:
             wizard.customer_confirmation = wizard.reason_id.customer_confirmation
 
-    @api.depends("order_id")
+    @api.depends("order_id", "receive_returns", "refund_payments")
     def _compute_impact_html(self):
         for wizard in self:
-            wizard.impact_html = wizard.order_id._get_termination_impact_html()
+            wizard.impact_html = wizard.order_id._get_termination_impact_html(
+                receive_returns=wizard.receive_returns, refund_payments=wizard.refund_payments
+            )
 
     def action_confirm(self):
         """Delegate to `sale.order.request_termination`, which checks rights and rules."""
