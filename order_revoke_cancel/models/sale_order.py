@@ -4,7 +4,14 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 
-from .tools import picking_demand, reconcile_receivables
+from .tools import (
+    check_bool,
+    check_text,
+    lock_for_update,
+    picking_demand,
+    reconcile_receivables,
+    resolve_record,
+)
 
 CANCEL_OPTIONS_KEY = "order_cancel_options"
 
@@ -13,7 +20,7 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     cancel_reason_id = fields.Many2one(
-        "sale.cancel.reason", readonly=True, copy=False, tracking=True
+        "sale.cancel.reason", readonly=True, copy=False, tracking=True, check_company=True
     )
     cancel_note = fields.Text(readonly=True, copy=False)
     cancel_date = fields.Datetime("Cancelled On", readonly=True, copy=False, tracking=True)
@@ -120,6 +127,10 @@ class SaleOrder(models.Model):
     def cancel_with_reversal(self, reason, note=None, receive_returns=False, refund_payments=False):
         """Cancel and reverse what the orders caused; the public entry point of the engine."""
         reason = self._get_cancel_reason(reason)
+        note = check_text(self, note, "note")
+        receive_returns = check_bool(self, receive_returns, "receive_returns")
+        refund_payments = check_bool(self, refund_payments, "refund_payments")
+        lock_for_update(self)
         self._check_cancel_with_reversal(reason, note)
         options = {
             "reason_id": reason.id,
@@ -137,16 +148,9 @@ class SaleOrder(models.Model):
         return self.mapped(lambda order: order._get_last_cancellation())
 
     def _get_cancel_reason(self, reason):
-        if isinstance(reason, int):
-            reason = self.env["sale.cancel.reason"].browse(reason)
-        if not reason or not reason.exists():
-            raise UserError(
-                self.env._(
-                    "Choose a cancellation reason to cancel %s.",
-                    ", ".join(self.mapped("name")),
-                )
-            )
-        return reason
+        """The reason as given over RPC (record or id): existing, active, of the orders'
+        company or shared."""
+        return resolve_record(self, "sale.cancel.reason", reason, "reason")
 
     def _check_cancel_with_reversal(self, reason, note):
         for order in self:
@@ -180,6 +184,7 @@ class SaleOrder(models.Model):
         """Extend `sale._action_cancel`: reverse deliveries, invoices and payments of confirmed
         orders and keep a ledger of it, whichever path cancelled them."""
         options = self.env.context.get(CANCEL_OPTIONS_KEY) or {}
+        lock_for_update(self)
         orders = self.filtered(lambda o: o.state != "cancel")
         orders._check_reversal_rights(options)
         ledger_vals = orders._prepare_cancellation_vals(options)
@@ -440,6 +445,8 @@ class SaleOrder(models.Model):
                     ", ".join(self.mapped("name")),
                 )
             )
+        note = check_text(self, note, "note")
+        lock_for_update(self)
         cancellations = self.env["sale.order.cancellation"]
         for order in self:
             if order.state != "cancel":

@@ -4,6 +4,14 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 
+from odoo.addons.order_revoke_cancel.models.tools import (
+    check_bool,
+    check_one,
+    check_text,
+    lock_for_update,
+    resolve_record,
+)
+
 from .sale_termination_request import ACTIVE_STATES, EXECUTING_KEY
 
 # Context key set by close() and reopen(): their own writes pass the closed-order guard.
@@ -40,7 +48,9 @@ class SaleOrder(models.Model):
     )
     termination_can_review = fields.Boolean(compute="_compute_termination_can_review")
     is_closed = fields.Boolean("Closed", readonly=True, copy=False, tracking=True, index=True)
-    close_reason_id = fields.Many2one("sale.close.reason", readonly=True, copy=False, tracking=True)
+    close_reason_id = fields.Many2one(
+        "sale.close.reason", readonly=True, copy=False, tracking=True, check_company=True
+    )
     close_note = fields.Text(readonly=True, copy=False)
     close_date = fields.Datetime("Closed On", readonly=True, copy=False)
     close_user_id = fields.Many2one("res.users", "Closed By", readonly=True, copy=False)
@@ -80,6 +90,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Termination request
     # ------------------------------------------------------------------
+    @api.returns("sale.termination.request")
     def request_termination(
         self,
         reason,
@@ -98,6 +109,13 @@ class SaleOrder(models.Model):
                 )
             )
         reason = self._get_termination_reason(reason)
+        description = check_text(self, description, "description")
+        customer_confirmation = check_bool(
+            self, customer_confirmation, "customer_confirmation", allow_none=True
+        )
+        receive_returns = check_bool(self, receive_returns, "receive_returns")
+        refund_payments = check_bool(self, refund_payments, "refund_payments")
+        lock_for_update(self)
         if not (description or "").strip():
             raise UserError(
                 self.env._(
@@ -120,16 +138,9 @@ class SaleOrder(models.Model):
         return requests
 
     def _get_termination_reason(self, reason):
-        if isinstance(reason, int):
-            reason = self.env["sale.termination.reason"].browse(reason)
-        if not reason or not reason.exists():
-            raise UserError(
-                self.env._(
-                    "Choose a termination reason to request the termination of %s.",
-                    ", ".join(self.mapped("name")),
-                )
-            )
-        return reason
+        """The reason as given over RPC (record or id): existing, active, of the orders'
+        company or shared."""
+        return resolve_record(self, "sale.termination.reason", reason, "reason")
 
     def _prepare_termination_request_vals(
         self, reason, description, customer_confirmation, receive_returns, refund_payments
@@ -284,7 +295,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     def get_close_checklist(self):
         """Whether the order is finished: one dict per check, in a fixed order."""
-        self.ensure_one()
+        check_one(self, "get_close_checklist")
         return [getattr(self, f"_close_check_{code}")() for code in CHECKLIST_CODES]
 
     def _check_item(self, code, label, ok, detail):
@@ -408,6 +419,9 @@ class SaleOrder(models.Model):
         locked against invoicing, deliveries, cancellation and edits."""
         self._check_close_rights()
         reason = self._get_close_reason(reason)
+        note = check_text(self, note, "note")
+        force = check_bool(self, force, "force")
+        lock_for_update(self)
         if force:
             self._check_force_close_allowed(reason)
         for order in self:
@@ -431,9 +445,8 @@ class SaleOrder(models.Model):
         )
 
     def _get_close_reason(self, reason):
-        if isinstance(reason, int):
-            reason = self.env["sale.close.reason"].browse(reason)
-        return reason or self.env["sale.close.reason"]
+        """The optional reason as given over RPC (record or id), checked like cancel reasons."""
+        return resolve_record(self, "sale.close.reason", reason, "reason", required=False)
 
     def _check_force_close_allowed(self, reason):
         if not self.env.user.has_group("order_termination.group_termination_manager"):
@@ -511,12 +524,14 @@ class SaleOrder(models.Model):
                     ", ".join(self.mapped("name")),
                 )
             )
+        note = check_text(self, note, "note")
         if not (note or "").strip():
             raise UserError(
                 self.env._(
                     "Say why %s is reopened: a note is required.", ", ".join(self.mapped("name"))
                 )
             )
+        lock_for_update(self)
         for order in self:
             if not order.is_closed:
                 raise UserError(

@@ -3,6 +3,13 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.order_revoke_cancel.models.tools import (
+    check_bool,
+    check_one,
+    check_text,
+    lock_for_update,
+)
+
 # Context key under which the approved termination runs: the order's hold does not apply to
 # the documents the termination itself cancels, credits or receives.
 EXECUTING_KEY = "order_termination_executing"
@@ -18,6 +25,7 @@ class SaleTerminationRequest(models.Model):
     _description = "Order Termination Request"
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    _check_company_auto = True
 
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
     order_id = fields.Many2one(
@@ -34,7 +42,7 @@ class SaleTerminationRequest(models.Model):
         related="order_id.user_id", store=True, string="Salesperson"
     )
     reason_id = fields.Many2one(
-        "sale.termination.reason", required=True, readonly=True, tracking=True
+        "sale.termination.reason", required=True, readonly=True, tracking=True, check_company=True
     )
     description = fields.Text(required=True, readonly=True)
     user_id = fields.Many2one(
@@ -224,6 +232,8 @@ class SaleTerminationRequest(models.Model):
 
     def action_approve(self, comment=None):
         """Approve every pending line the current user may decide."""
+        comment = check_text(self, comment, "comment")
+        lock_for_update(self)
         for request in self:
             approvals = request._get_decidable_approvals()
             # Approvers may belong to any group (warehouse, finance...): their right to decide
@@ -234,6 +244,8 @@ class SaleTerminationRequest(models.Model):
 
     def action_reject(self, comment):
         """Reject the request: the order carries on as before."""
+        comment = check_text(self, comment, "comment")
+        lock_for_update(self)
         if not (comment or "").strip():
             raise UserError(
                 self.env._(
@@ -284,6 +296,7 @@ class SaleTerminationRequest(models.Model):
 
     def action_withdraw(self):
         """The requester (or a termination manager) takes the request back."""
+        lock_for_update(self)
         for request in self:
             if request.state not in ACTIVE_STATES:
                 raise UserError(
@@ -324,7 +337,10 @@ class SaleTerminationRequest(models.Model):
     # ------------------------------------------------------------------
     def customer_respond(self, accept, comment=None):
         """The customer's answer from the portal: a confirmation executes, a decline rejects."""
-        self.ensure_one()
+        check_one(self, "customer_respond")
+        accept = check_bool(self, accept, "accept")
+        comment = check_text(self, comment, "comment")
+        lock_for_update(self)
         if not (
             self.env.su or self.env.user.has_group("order_termination.group_termination_manager")
         ):
@@ -380,6 +396,7 @@ class SaleTerminationRequest(models.Model):
     def action_execute(self):
         """Terminate the order: the approvals (and the customer's confirmation) are the
         authority, so this runs whoever gave the last approval."""
+        lock_for_update(self)
         for request in self:
             request._check_executable()
             # The approvals checked above are the authority: the execution reads and changes
