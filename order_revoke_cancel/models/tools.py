@@ -207,7 +207,10 @@ def lock_for_update(records):
     ids = tuple(records.ids)
     try:
         with env.cr.savepoint(flush=False):
-            env.cr.execute(SQL("SELECT id FROM %s WHERE id IN %s FOR UPDATE NOWAIT", table, ids))
+            env.cr.execute(
+                SQL("SELECT id FROM %s WHERE id IN %s FOR UPDATE NOWAIT", table, ids),
+                log_exceptions=False,  # a refused lock is an expected outcome, not a bad query
+            )
     except psycopg2.errors.LockNotAvailable:
         raise UserError(
             env._(
