@@ -350,8 +350,11 @@ def portal_confirm(url, request_id, token):
     body = urllib.parse.urlencode(data).encode()
     try:
         with opener.open(f"{url}/my/terminations/{request_id}/respond", body, timeout=300) as resp:
-            return resp.status, ""
+            return resp.status, resp.headers.get("Location", "")
     except urllib.error.HTTPError as error:
+        # Redirects are not followed: urllib reports the 303 as an "error" carrying Location.
+        if error.code in (301, 302, 303):
+            return error.code, error.headers.get("Location", "")
         return error.code, error.read().decode(errors="replace")[:300]
 
 
@@ -510,6 +513,9 @@ class DoublePortalConfirmation(Scenario):
             raise RpcError(f"HTTP {status}", body)
         if status >= 400:
             raise RpcError("odoo.exceptions.UserError", f"HTTP {status}")
+        # The page the customer is sent back to says whether the answer was taken.
+        if "message=confirmed" not in body:
+            raise RpcError("odoo.exceptions.UserError", f"answer not taken: {body}")
 
 
 class CloseVsCancel(Scenario):
