@@ -579,7 +579,9 @@ def run_scenario(world, scenario_class, rounds, report):
     scenario = scenario_class(world)
     # Spare subjects make the references: the successful calls of a round, one after the other.
     spares_count = 3
+    started = time.time()
     subjects = scenario.prepare(rounds + spares_count)
+    prepared = time.time()
     race_subjects, spares = subjects[:rounds], subjects[rounds:]
     outcomes = []
     stats = collections.Counter()
@@ -638,7 +640,8 @@ def run_scenario(world, scenario_class, rounds, report):
         f"  {scenario.name}: {rounds} rounds, {duplicates} duplicates; "
         + ", ".join(f"{k} {v}" for k, v in sorted(stats.items()))
         + "; outcomes: "
-        + ", ".join(f"{'+'.join(k) or 'none'}" for k in references),
+        + ", ".join(f"{'+'.join(k) or 'none'}" for k in references)
+        + f" (setup {prepared - started:.0f}s, rounds {time.time() - prepared:.0f}s)",
         flush=True,
     )
     for message, count in messages.most_common():
