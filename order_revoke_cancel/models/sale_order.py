@@ -130,8 +130,10 @@ class SaleOrder(models.Model):
         note = check_text(self, note, "note")
         receive_returns = check_bool(self, receive_returns, "receive_returns")
         refund_payments = check_bool(self, refund_payments, "refund_payments")
-        lock_for_update(self)
         self._check_cancel_with_reversal(reason, note)
+        # Checked first, locked after: a refused call never holds the lock (see lock_for_update
+        # why what was checked before the lock cannot be stale).
+        lock_for_update(self)
         options = {
             "reason_id": reason.id,
             "note": note or False,
@@ -446,7 +448,6 @@ class SaleOrder(models.Model):
                 )
             )
         note = check_text(self, note, "note")
-        lock_for_update(self)
         cancellations = self.env["sale.order.cancellation"]
         for order in self:
             if order.state != "cancel":
@@ -454,6 +455,7 @@ class SaleOrder(models.Model):
                     self.env._("%s is not cancelled: there is nothing to revoke.", order.name)
                 )
             cancellations |= order._get_last_cancellation()
+        lock_for_update(self)
         for order in self - cancellations.order_id:
             order._revoke_native_cancel(note)
         return cancellations._revoke(note)

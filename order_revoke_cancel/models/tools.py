@@ -199,7 +199,9 @@ def lock_for_update(records):
     other committed. With the lock, the second one is refused at once with a clear message
     (NOWAIT) instead of waiting; and because the rows are touched (a no-op UPDATE), a
     transaction that read them before ours committed gets a serialization failure when it
-    locks them, which Odoo's RPC layer retries on fresh data."""
+    locks them, which Odoo's RPC layer retries on fresh data. So checks made on these rows
+    before the lock stay valid once it is taken: callers check first and lock after, and a
+    refused call never holds the lock."""
     if not records:
         return
     env = records.env

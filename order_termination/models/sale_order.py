@@ -421,11 +421,11 @@ class SaleOrder(models.Model):
         reason = self._get_close_reason(reason)
         note = check_text(self, note, "note")
         force = check_bool(self, force, "force")
-        lock_for_update(self)
         if force:
             self._check_force_close_allowed(reason)
         for order in self:
             order._check_closable(force)
+        lock_for_update(self)
         if force:
             self._short_close()
         for order in self:
