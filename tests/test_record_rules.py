@@ -106,7 +106,10 @@ class TestRecordRules(TerminationCase, HttpCase):
         }
         with mute_logger("odoo.http"):
             answer = self.url_open(
-                "/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}
+                "/jsonrpc",
+                data=json.dumps(payload),
+                headers={"Content-Type": "application/json"},
+                timeout=120,
             ).json()
         error = answer.get("error")
         return answer.get("result"), (error["data"]["name"] if error else None)

@@ -21,6 +21,9 @@ ACCESS_ERROR = "odoo.exceptions.AccessError"
 MISSING_ERROR = "odoo.exceptions.MissingError"
 VALIDATION_ERROR = "odoo.exceptions.ValidationError"
 
+# Seconds an HTTP call may take (a loaded CI machine is slow; the default is 12).
+TIMEOUT = 120
+
 SO = "sale.order"
 REQ = "sale.termination.request"
 
@@ -225,7 +228,10 @@ class TestRpcBadInput(TerminationCase, HttpCase):
             },
         }
         response = self.url_open(
-            "/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}
+            "/jsonrpc",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+            timeout=TIMEOUT,
         )
         answer = response.json() if response.status_code == 200 else {}
         return answer.get("result"), answer.get("error"), response.status_code
@@ -314,7 +320,9 @@ class TestPortalBadInput(TerminationCase, HttpCase):
         self.url = f"/my/terminations/{self.termination.id}"
 
     def csrf(self):
-        page = self.url_open(f"{self.url}?access_token={self.termination.access_token}").text
+        page = self.url_open(
+            f"{self.url}?access_token={self.termination.access_token}", timeout=TIMEOUT
+        ).text
         return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
 
     def assertUntouched(self, label):
@@ -360,9 +368,9 @@ class TestPortalBadInput(TerminationCase, HttpCase):
                 403,
             ),
         ]
-        for label, verb, url, data, expected in cases:
+        for label, _verb, url, data, expected in cases:
             with mute_logger("odoo.http"):
-                response = self.url_open(url, data=data) if verb == "POST" else self.url_open(url)
+                response = self.url_open(url, data=data, timeout=TIMEOUT)
             self.assertEqual(response.status_code, expected, msg=f"{label}: HTTP {expected}")
             self.assertNotIn(
                 "Traceback", response.text, msg=f"{label}: no server error shown to the visitor"
