@@ -9,7 +9,6 @@ so that one process loads gevent's plugins without re-checking requirements.
 """
 
 import os
-import runpy
 import sys
 
 if sys.argv[1:2] == ["gevent"]:
@@ -26,6 +25,10 @@ if sys.argv[1:2] == ["gevent"]:
 
     pkg_resources.EntryPoint.load = _load_without_require
 
-# As when odoo-bin is run directly: its folder (the Odoo source) comes first on the path.
-sys.path.insert(0, os.path.dirname(os.path.abspath(os.environ["ODOO_BIN"])))
-runpy.run_path(os.environ["ODOO_BIN"], run_name="__main__")
+# As when odoo-bin is run directly: its folder (the Odoo source) comes first on the path. Not
+# runpy.run_path: it would set sys.argv[0] to odoo-bin, which the long-polling process then runs.
+ODOO_BIN = os.path.abspath(os.environ["ODOO_BIN"])
+sys.path.insert(0, os.path.dirname(ODOO_BIN))
+with open(ODOO_BIN, encoding="utf-8") as source:
+    code = compile(source.read(), ODOO_BIN, "exec")
+exec(code, {"__name__": "__main__", "__file__": ODOO_BIN})
