@@ -88,6 +88,7 @@ class World:
 
     def __init__(self, url, db, label):
         self.url, self.db, self.label = url, db, label
+        self.warm_up(url)
         self.admin = Client(url, db, "admin", "admin")
         admin = self.admin
         self.company_id = admin("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][
@@ -144,6 +145,18 @@ class World:
             "sale.termination.reason", "create", {"name": f"Race reason {label}"}
         )
         self.partner_seq = itertools.count(1)
+
+    @staticmethod
+    def warm_up(url):
+        """One plain HTTP request before any concurrent one: Odoo computes its map of static
+        folders (parsing every manifest) on the first request whose path has three segments,
+        and CPython 3.11 < 3.11.8 may fail ("AST constructor recursion depth mismatch",
+        python/cpython#106905) when two threads of the threaded server parse at the same time."""
+        try:
+            with urllib.request.urlopen(f"{url}/web/static/warm-up", timeout=300) as resp:
+                resp.read()
+        except urllib.error.HTTPError:
+            pass  # 404 is fine: the map is computed either way
 
     def ref(self, xmlid):
         module, name = xmlid.split(".")
