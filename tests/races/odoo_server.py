@@ -20,7 +20,7 @@ if sys.argv[1:2] == ["gevent"]:
 
     def _load_without_require(self, require=True, *args, **kwargs):
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore")  # pkg_resources' own deprecation warning
             return _load(self, False, *args, **kwargs)
 
     pkg_resources.EntryPoint.load = _load_without_require
