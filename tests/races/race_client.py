@@ -637,7 +637,7 @@ def run_scenario(world, scenario_class, rounds, report):
                 stats["refused (lock)" if LOCK_MESSAGE in error.message else "refused"] += 1
                 # One line per kind of refusal: order and request names vary, the text not.
                 first_line = error.message.splitlines()[0]
-                messages[re.sub(r"\b[A-Z]+\d+\b|\bSTR/\S+", "…", first_line)[:140]] += 1
+                messages[re.sub(r"\b[A-Z]+\d+\b|\bTERM/\S+", "…", first_line)[:140]] += 1
             else:
                 stats["leaked"] += 1
                 report["violations"].append(
