@@ -153,6 +153,13 @@ class SaleOrder(models.Model):
         note = check_text(self, note, "note")
         receive_returns = check_bool(self, receive_returns, "receive_returns")
         refund_payments = check_bool(self, refund_payments, "refund_payments")
+        return self._cancel_with_reversal(reason, note, receive_returns, refund_payments)
+
+    def _cancel_with_reversal(self, reason, note, receive_returns, refund_payments):
+        """The engine behind `cancel_with_reversal`, once its arguments are checked. Other
+        modules call it with a reason they chose themselves (a termination records its own,
+        possibly archived, "Order terminated" reason); rights and locks are still checked
+        here and in `_action_cancel`."""
         self._check_cancel_with_reversal(reason, note)
         # Checked first, locked after: a refused call never holds the lock (see lock_for_update
         # why what was checked before the lock cannot be stale).

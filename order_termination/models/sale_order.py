@@ -205,6 +205,8 @@ class SaleOrder(models.Model):
                     ", ".join(self.mapped("name")),
                 )
             )
+        receive_returns = check_bool(self, receive_returns, "receive_returns")
+        refund_payments = check_bool(self, refund_payments, "refund_payments")
         if (receive_returns or refund_payments) and not self.env.user.has_group(
             "order_revoke_cancel.group_cancel_reversal"
         ):
@@ -221,8 +223,6 @@ class SaleOrder(models.Model):
         customer_confirmation = check_bool(
             self, customer_confirmation, "customer_confirmation", allow_none=True
         )
-        receive_returns = check_bool(self, receive_returns, "receive_returns")
-        refund_payments = check_bool(self, refund_payments, "refund_payments")
         lock_for_update(self)
         if not (description or "").strip():
             raise UserError(

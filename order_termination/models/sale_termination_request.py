@@ -575,11 +575,13 @@ class SaleTerminationRequest(models.Model):
         effects = Effect._apply_plan(
             self, [item for item in purchase_plan if item["action"] == "reduce"]
         )
-        cancellations = order.cancel_with_reversal(
+        # The engine's workhorse, not its RPC entry point: the reason is the termination's own
+        # (the shipped "Order terminated" is archived so that nobody picks it by hand).
+        cancellations = order._cancel_with_reversal(
             request.reason_id._get_cancel_reason(),
-            note=request._get_cancel_note(),
-            receive_returns=request.receive_returns,
-            refund_payments=request.refund_payments,
+            request._get_cancel_note(),
+            request.receive_returns,
+            request.refund_payments,
         )
         effects |= Effect._apply_plan(
             self, [item for item in purchase_plan if item["action"] != "reduce"]
