@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
 
@@ -223,10 +224,12 @@ class SaleTerminationApproval(models.Model):
             )
 
     def _search_is_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(f"Unsupported search on is_overdue: {operator} {value!r}")
+        if operator not in ("=", "!="):
+            raise UserError(
+                self.env._("Search overdue approvals with = or != only, not with %s.", operator)
+            )
         domain = [("state", "=", "pending"), ("deadline", "<", fields.Datetime.now())]
-        return domain if (operator == "=") == value else ["!", "&", *domain]
+        return domain if (operator == "=") == bool(value) else ["!", "&", *domain]
 
     @api.model
     def _cron_escalate_approvals(self):

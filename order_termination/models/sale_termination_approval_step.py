@@ -49,7 +49,6 @@ class SaleTerminationApprovalStep(models.Model):
     )
     escalation_group_id = fields.Many2one(
         "res.groups",
-        string="Escalation Group",
         help="Members of this group may also decide the step once its deadline has passed.",
     )
     active = fields.Boolean(default=True)

@@ -153,6 +153,11 @@ class TestApprovalDeadlines(TerminationCase):
         domain = [("approval_ids", "any", [("is_overdue", "=", True)])]
         Request = self.env["sale.termination.request"].with_user(self.warehouse_approver)
         self.assertNotIn(request, Request.search(domain), msg="not overdue yet")
+        self.assertIn(
+            request,
+            Request.search([("approval_ids", "any", [("is_overdue", "!=", True)])]),
+            msg="the negated filter finds the line on time",
+        )
         with freeze_time(fields.Datetime.now() + timedelta(days=3)):
             self.assertIn(request, Request.search(domain), msg="overdue after its deadline")
             self.assertTrue(request.approval_ids.is_overdue)
