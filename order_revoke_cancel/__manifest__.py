@@ -11,6 +11,7 @@
     "data": [
         "security/order_revoke_cancel_security.xml",
         "security/ir.model.access.csv",
+        "security/order_revoke_cancel_rules.xml",
         "data/sale_cancel_reason_data.xml",
         "data/mail_activity_type_data.xml",
         "views/sale_cancel_reason_views.xml",

@@ -11,6 +11,7 @@
     "data": [
         "security/order_termination_security.xml",
         "security/ir.model.access.csv",
+        "security/order_termination_rules.xml",
         "data/ir_sequence_data.xml",
         "data/sale_cancel_reason_data.xml",
         "data/sale_close_reason_data.xml",

@@ -1,4 +1,8 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Day counts of the settings: 0 = off/unlimited, at most ten years (the column is an integer).
+MAX_SETTING_DAYS = 3650
 
 
 class ResCompany(models.Model):
@@ -18,3 +22,17 @@ class ResCompany(models.Model):
         help="Internal users of these groups get an activity when an order is cancelled "
         "or its cancellation is revoked.",
     )
+
+    @api.constrains("revoke_cancel_days")
+    def _check_revoke_cancel_days(self):
+        for company in self:
+            if not 0 <= company.revoke_cancel_days <= MAX_SETTING_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The revoke window of %(company)s must be between 0 (no limit) and "
+                        "%(max)s days, not %(days)s.",
+                        company=company.name,
+                        max=MAX_SETTING_DAYS,
+                        days=company.revoke_cancel_days,
+                    )
+                )

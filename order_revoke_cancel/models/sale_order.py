@@ -7,7 +7,13 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, format_datetime
 
 from .call_scope import call_scope, get_call_scope
-from .tools import picking_demand
+from .tools import (
+    check_bool,
+    check_text,
+    lock_for_update,
+    picking_demand,
+    resolve_record,
+)
 
 # Name of the call scope in which cancel_with_reversal hands its options to _action_cancel.
 CANCEL_OPTIONS_SCOPE = "order_cancel_options"
@@ -17,7 +23,7 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     cancel_reason_id = fields.Many2one(
-        "sale.cancel.reason", readonly=True, copy=False, tracking=True
+        "sale.cancel.reason", readonly=True, copy=False, tracking=True, check_company=True
     )
     cancel_note = fields.Text(readonly=True, copy=False, groups="base.group_user")
     cancel_date = fields.Datetime("Cancelled On", readonly=True, copy=False, tracking=True)
@@ -144,7 +150,13 @@ class SaleOrder(models.Model):
     def cancel_with_reversal(self, reason, note=None, receive_returns=False, refund_payments=False):
         """Cancel and reverse what the orders caused; the public entry point of the engine."""
         reason = self._get_cancel_reason(reason)
+        note = check_text(self, note, "note")
+        receive_returns = check_bool(self, receive_returns, "receive_returns")
+        refund_payments = check_bool(self, refund_payments, "refund_payments")
         self._check_cancel_with_reversal(reason, note)
+        # Checked first, locked after: a refused call never holds the lock (see lock_for_update
+        # why what was checked before the lock cannot be stale).
+        lock_for_update(self)
         options = {
             "reason_id": reason.id,
             "note": note or False,
@@ -164,16 +176,9 @@ class SaleOrder(models.Model):
         return self.mapped(lambda order: order._get_last_cancellation())
 
     def _get_cancel_reason(self, reason):
-        if isinstance(reason, int):
-            reason = self.env["sale.cancel.reason"].browse(reason)
-        if not reason or not reason.exists():
-            raise UserError(
-                self.env._(
-                    "Choose a cancellation reason to cancel %s.",
-                    ", ".join(self.mapped("name")),
-                )
-            )
-        return reason
+        """The reason as given over RPC (record or id): existing, active, of the orders'
+        company or shared."""
+        return resolve_record(self, "sale.cancel.reason", reason, "reason")
 
     def _check_cancel_with_reversal(self, reason, note):
         for order in self:
@@ -206,6 +211,7 @@ class SaleOrder(models.Model):
     def _action_cancel(self):
         """Extend `sale._action_cancel`: reverse deliveries, invoices and payments of confirmed
         orders and keep a ledger of it, whichever path cancelled them."""
+        lock_for_update(self)
         orders = self.filtered(lambda o: o.state != "cancel")
         options = orders._get_cancel_options()
         orders._check_reversal_rights(options)
@@ -685,6 +691,7 @@ class SaleOrder(models.Model):
                     ", ".join(self.mapped("name")),
                 )
             )
+        note = check_text(self, note, "note")
         cancellations = self.env["sale.order.cancellation"]
         for order in self:
             if order.state != "cancel":
@@ -692,6 +699,7 @@ class SaleOrder(models.Model):
                     self.env._("%s is not cancelled: there is nothing to revoke.", order.name)
                 )
             cancellations |= order._get_last_cancellation()
+        lock_for_update(self)
         for order in self - cancellations.order_id:
             order._revoke_native_cancel(note)
         return cancellations._revoke(note)

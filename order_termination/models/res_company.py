@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from odoo.addons.order_revoke_cancel.models.res_company import MAX_SETTING_DAYS
 
 
 class ResCompany(models.Model):
@@ -21,3 +24,17 @@ class ResCompany(models.Model):
         help="Orders that are delivered, invoiced and paid for this many days are closed by a "
         "daily scheduled action. 0 disables automatic closing.",
     )
+
+    @api.constrains("auto_close_days")
+    def _check_auto_close_days(self):
+        for company in self:
+            if not 0 <= company.auto_close_days <= MAX_SETTING_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The automatic close delay of %(company)s must be between 0 (off) and "
+                        "%(max)s days, not %(days)s.",
+                        company=company.name,
+                        max=MAX_SETTING_DAYS,
+                        days=company.auto_close_days,
+                    )
+                )

@@ -5,6 +5,13 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero, format_datetime
 
 from odoo.addons.order_revoke_cancel.models.call_scope import call_scope, get_call_scope
+from odoo.addons.order_revoke_cancel.models.tools import (
+    check_bool,
+    check_one,
+    check_text,
+    lock_for_update,
+    resolve_record,
+)
 
 from .sale_termination_request import ACTIVE_STATES
 
@@ -37,7 +44,9 @@ class SaleOrder(models.Model):
     termination_banner = fields.Char(compute="_compute_termination_banner")
     close_banner = fields.Char(compute="_compute_close_banner")
     is_closed = fields.Boolean("Closed", readonly=True, copy=False, tracking=True, index=True)
-    close_reason_id = fields.Many2one("sale.close.reason", readonly=True, copy=False, tracking=True)
+    close_reason_id = fields.Many2one(
+        "sale.close.reason", readonly=True, copy=False, tracking=True, check_company=True
+    )
     close_note = fields.Text(readonly=True, copy=False, groups="base.group_user")
     close_date = fields.Datetime("Closed On", readonly=True, copy=False)
     close_user_id = fields.Many2one("res.users", "Closed By", readonly=True, copy=False)
@@ -208,6 +217,13 @@ class SaleOrder(models.Model):
                 )
             )
         reason = self._get_termination_reason(reason)
+        description = check_text(self, description, "description")
+        customer_confirmation = check_bool(
+            self, customer_confirmation, "customer_confirmation", allow_none=True
+        )
+        receive_returns = check_bool(self, receive_returns, "receive_returns")
+        refund_payments = check_bool(self, refund_payments, "refund_payments")
+        lock_for_update(self)
         if not (description or "").strip():
             raise UserError(
                 self.env._(
@@ -233,16 +249,9 @@ class SaleOrder(models.Model):
         return requests
 
     def _get_termination_reason(self, reason):
-        if isinstance(reason, int):
-            reason = self.env["sale.termination.reason"].browse(reason)
-        if not reason or not reason.exists():
-            raise UserError(
-                self.env._(
-                    "Choose a termination reason to request the termination of %s.",
-                    ", ".join(self.mapped("name")),
-                )
-            )
-        return reason
+        """The reason as given over RPC (record or id): existing, active, of the orders'
+        company or shared."""
+        return resolve_record(self, "sale.termination.reason", reason, "reason")
 
     def _prepare_termination_request_vals(
         self, reason, description, customer_confirmation, receive_returns, refund_payments
@@ -468,7 +477,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     def get_close_checklist(self):
         """Whether the order is finished: one dict per check, in a fixed order."""
-        self.ensure_one()
+        check_one(self, "get_close_checklist")
         return [check() for check in self._get_close_checks()]
 
     def _get_close_checks(self):
@@ -602,13 +611,17 @@ class SaleOrder(models.Model):
         close settles the order at what was delivered; `refund_payments` pays back the money
         its credit notes free, as a cancellation does, instead of keeping it as credit."""
         self._check_close_rights()
+        refund_payments = check_bool(self, refund_payments, "refund_payments")
         if refund_payments:
             self._check_close_refund_allowed()
         reason = self._get_close_reason(reason)
+        note = check_text(self, note, "note")
+        force = check_bool(self, force, "force")
         if force:
             self._check_force_close_allowed(reason)
         for order in self:
             order._check_closable(force)
+        lock_for_update(self)
         for order in self:
             vals = order._prepare_close_vals(reason, note, force)
             if force:
@@ -640,9 +653,8 @@ class SaleOrder(models.Model):
         )
 
     def _get_close_reason(self, reason):
-        if isinstance(reason, int):
-            reason = self.env["sale.close.reason"].browse(reason)
-        return reason or self.env["sale.close.reason"]
+        """The optional reason as given over RPC (record or id), checked like cancel reasons."""
+        return resolve_record(self, "sale.close.reason", reason, "reason", required=False)
 
     def _check_force_close_allowed(self, reason):
         if not self.env.user.has_group("order_termination.group_termination_manager"):
@@ -772,12 +784,14 @@ class SaleOrder(models.Model):
                     ", ".join(self.mapped("name")),
                 )
             )
+        note = check_text(self, note, "note")
         if not (note or "").strip():
             raise UserError(
                 self.env._(
                     "Say why %s is reopened: a note is required.", ", ".join(self.mapped("name"))
                 )
             )
+        lock_for_update(self)
         for order in self:
             if not order.is_closed:
                 raise UserError(

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
+from odoo.addons.order_revoke_cancel.models.tools import lock_for_update
+
 
 class SaleTerminationApproval(models.Model):
     """A step as applied to one request: who decided what, and when.
@@ -202,6 +204,7 @@ class SaleTerminationApproval(models.Model):
     def action_approve(self):
         """Approve this line (button on the request's approval list)."""
         self.ensure_one()
+        lock_for_update(self.request_id)
         self.request_id._check_line_reviewable(self)
         self.sudo()._record_decision("approved", False)
         self.request_id._advance()

@@ -8,6 +8,7 @@ class SaleTerminationReason(models.Model):
     _name = "sale.termination.reason"
     _description = "Order Termination Reason"
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -22,6 +23,7 @@ class SaleTerminationReason(models.Model):
     cancel_reason_id = fields.Many2one(
         "sale.cancel.reason",
         string="Cancellation Reason",
+        check_company=True,
         help="Recorded on the order when it is terminated. When empty, the reason "
         "“Order terminated” is used.",
     )

@@ -4,6 +4,13 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import consteq
 
+from odoo.addons.order_revoke_cancel.models.tools import (
+    check_bool,
+    check_one,
+    check_text,
+    lock_for_update,
+)
+
 ACTIVE_STATES = ("draft", "to_approve", "to_confirm")
 
 
@@ -22,6 +29,7 @@ class SaleTerminationRequest(models.Model):
     _order = "id desc"
     # Users only read requests (they are evidence); reading is enough to use the chatter.
     _mail_post_access = "read"
+    _check_company_auto = True
 
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
     order_id = fields.Many2one(
@@ -38,7 +46,7 @@ class SaleTerminationRequest(models.Model):
         related="order_id.user_id", store=True, string="Salesperson"
     )
     reason_id = fields.Many2one(
-        "sale.termination.reason", required=True, readonly=True, tracking=True
+        "sale.termination.reason", required=True, readonly=True, tracking=True, check_company=True
     )
     description = fields.Text(
         required=True, readonly=True, help="Internal: never shown to the customer."
@@ -143,14 +151,11 @@ class SaleTerminationRequest(models.Model):
     # ------------------------------------------------------------------
     def _lock_for_decision(self):
         """Lock the requests' rows before deciding on them: of two concurrent decisions
-        (two approvals, two portal answers, approve and withdraw) the second waits, then
-        fails to serialize and is retried on the state the first one left."""
-        if self:
-            self.env.cr.execute(
-                "SELECT id FROM sale_termination_request WHERE id IN %s FOR UPDATE",
-                [tuple(self.ids)],
-            )
-            self.invalidate_recordset()
+        (two approvals, two portal answers, approve and withdraw) the second is refused at
+        once or, if it read the request before the first committed, retried by Odoo on the
+        state the first one left (see `lock_for_update`)."""
+        lock_for_update(self)
+        self.invalidate_recordset()
 
     def action_submit(self):
         """Build the approval lines from the applicable steps and open the first level."""
@@ -269,6 +274,7 @@ class SaleTerminationRequest(models.Model):
 
     def action_approve(self, comment=None):
         """Approve every pending line the current user may decide."""
+        comment = check_text(self, comment, "comment")
         self._lock_for_decision()
         for request in self:
             approvals = request._get_decidable_approvals()
@@ -280,6 +286,8 @@ class SaleTerminationRequest(models.Model):
 
     def action_reject(self, comment):
         """Reject the request: the order carries on as before."""
+        comment = check_text(self, comment, "comment")
+        lock_for_update(self)
         if not (comment or "").strip():
             raise UserError(
                 self.env._(
@@ -397,7 +405,9 @@ class SaleTerminationRequest(models.Model):
         rejects. Whoever is logged in (or nobody), only the request's access token proves the
         answer is the customer's; the answer then runs with no right of the logged-in user:
         recorded in the customer's name, executed with the requester's authority."""
-        self.ensure_one()
+        check_one(self, "customer_respond")
+        accept = check_bool(self, accept, "accept")
+        comment = check_text(self, comment, "comment")
         # Reading the token needs no right of the caller, and grants nothing by itself.
         request = self.sudo()
         if not (
