@@ -124,6 +124,21 @@ class TestApprovalDeadlines(TerminationCase):
         )
         self.assertFalse(fin.escalated, msg="the next line starts its own deadline")
 
+    def test_escalation_reaches_a_salesman_limited_to_own_documents(self):
+        """Record rules let a salesman see requests of their approver groups: an escalation
+        group counts once the line escalated, not before."""
+        salesman = self.company_user("term_esc_salesman", "sales_team.group_sale_salesman")
+        self.escalation_group.users = [Command.link(salesman.id)]
+        request = self.request(self.confirmed_order(qty=20))
+        Request = self.env["sale.termination.request"].with_user(salesman)
+        self.assertFalse(Request.search([("id", "=", request.id)]), msg="not theirs before")
+        self.run_cron(3)
+        self.assertEqual(
+            Request.search([("id", "=", request.id)]), request, msg="they see it once escalated"
+        )
+        request.with_user(salesman).action_approve("Decided on escalation.")
+        self.assertEqual(request.approval_ids[0].reviewer_id, salesman)
+
     def test_member_of_neither_group_is_refused(self):
         request = self.request(self.confirmed_order(qty=20))
         self.run_cron(3)
