@@ -1,6 +1,8 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_datetime
 
 from odoo.addons.order_revoke_cancel.models.tools import lock_for_update
 
@@ -41,9 +43,26 @@ class SaleTerminationApproval(models.Model):
     review_date = fields.Datetime(readonly=True)
     comment = fields.Text(readonly=True)
     can_review = fields.Boolean(compute="_compute_can_review")
+    deadline = fields.Datetime(
+        readonly=True, help="When the line opened plus its step's deadline days."
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue"
+    )
+    reminded = fields.Boolean(
+        readonly=True, help="The overdue line has reminded its group (reminders go out once)."
+    )
+    escalated = fields.Boolean(
+        readonly=True, help="The line is overdue and the escalation group may decide it too."
+    )
+    escalation_group_id = fields.Many2one(
+        "res.groups",
+        readonly=True,
+        help="The step's escalation group when the line was escalated: its members may decide.",
+    )
 
     @api.depends_context("uid")
-    @api.depends("state", "group_id", "request_id.state")
+    @api.depends("state", "group_id", "request_id.state", "escalated")
     def _compute_can_review(self):
         for approval in self:
             approval.can_review = (
@@ -56,7 +75,8 @@ class SaleTerminationApproval(models.Model):
         """Group member, and not the requester unless the step allows self-approval."""
         self.ensure_one()
         user = self.env.user
-        if user not in self.group_id.users:
+        escalated_to = self.escalation_group_id.users if self.escalated else user.browse()
+        if user not in self.group_id.users | escalated_to:
             return False
         return self.allow_self_approval or self.request_id.user_id != user
 
@@ -64,24 +84,33 @@ class SaleTerminationApproval(models.Model):
         """Open these lines and give each active internal member of their group an activity;
         a line nobody may decide is said out loud instead of waiting in silence."""
         self.write({"state": "pending"})
+        now = fields.Datetime.now()
         for approval in self:
+            if approval.step_id.deadline_days:
+                approval.deadline = fields.Datetime.add(now, days=approval.step_id.deadline_days)
             users = approval._get_possible_reviewers()
-            for user in users:
-                approval.request_id.activity_schedule(
-                    "order_termination.mail_activity_termination_approval",
-                    user_id=user.id,
-                    summary=self.env._(
-                        "Approve the termination of %(order)s (%(step)s)",
-                        order=approval.request_id.order_name,
-                        step=approval.step_id.name,
-                    ),
-                )
+            approval._schedule_review_activities(users)
             if not users:
                 approval._notify_nobody_can_review()
 
-    def _get_possible_reviewers(self):
+    def _schedule_review_activities(self, users):
         self.ensure_one()
-        users = self.group_id.users.filtered(
+        for user in users:
+            self.request_id.activity_schedule(
+                "order_termination.mail_activity_termination_approval",
+                user_id=user.id,
+                summary=self.env._(
+                    "Approve the termination of %(order)s (%(step)s)",
+                    order=self.request_id.order_name,
+                    step=self.step_id.name,
+                ),
+            )
+
+    def _get_possible_reviewers(self, group=None):
+        """Active internal users of `group` (the line's group by default) in the request's
+        company, without the requester unless the step allows self-approval."""
+        self.ensure_one()
+        users = (group or self.group_id).users.filtered(
             lambda u: not u.share and u.active and self.request_id.company_id in u.company_ids
         )
         if not self.allow_self_approval:
@@ -140,7 +169,8 @@ class SaleTerminationApproval(models.Model):
         """Remove the approval activities of the users of these lines' groups."""
         activity_type = self.env.ref("order_termination.mail_activity_termination_approval")
         for request in self.request_id:
-            users = self.filtered(lambda a, r=request: a.request_id == r).group_id.users
+            lines = self.filtered(lambda a, r=request: a.request_id == r)
+            users = lines.group_id.users | lines.escalation_group_id.users
             request.activity_ids.filtered(
                 lambda act, u=users: act.activity_type_id == activity_type and act.user_id in u
             ).unlink()
@@ -184,3 +214,81 @@ class SaleTerminationApproval(models.Model):
         self.ensure_one()
         self.request_id._check_line_reviewable(self)
         return self.request_id.action_open_reject_wizard()
+
+    # ------------------------------------------------------------------
+    # Deadlines and escalation
+    # ------------------------------------------------------------------
+    @api.depends("state", "deadline")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for approval in self:
+            approval.is_overdue = bool(
+                approval.state == "pending" and approval.deadline and approval.deadline < now
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(
+                self.env._("Search overdue approvals with = or != only, not with %s.", operator)
+            )
+        domain = [("state", "=", "pending"), ("deadline", "<", fields.Datetime.now())]
+        return domain if (operator == "=") == bool(value) else ["!", "&", *domain]
+
+    @api.model
+    def _cron_escalate_approvals(self):
+        """Daily: remind the group of each overdue pending line once, and escalate it where
+        its step names an escalation group."""
+        # The scheduler only finds and bookkeeps: approval lines are read-only evidence for
+        # every user, so the reminder flag and the escalation are written as superuser; no
+        # decision is taken here, and the method is private (not callable over RPC).
+        overdue = self.sudo().search(
+            [
+                ("is_overdue", "=", True),
+                ("reminded", "=", False),
+                ("request_id.state", "=", "to_approve"),
+            ]
+        )
+        for approval in overdue:
+            approval._remind_overdue()
+
+    def _remind_overdue(self):
+        """Tell the line's approvers it is overdue (a note that notifies them; they already
+        have their approval activity) and, with an escalation group, let that group decide
+        too: its members get the approval activity."""
+        self.ensure_one()
+        request = self.request_id
+        escalation_group = self.step_id.escalation_group_id
+        vals = {"reminded": True}
+        if escalation_group:
+            vals.update(escalated=True, escalation_group_id=escalation_group.id)
+        self.write(vals)
+        reviewers = self._get_possible_reviewers()
+        deadline = format_datetime(self.env, self.deadline)
+        if escalation_group:
+            escalation_reviewers = self._get_possible_reviewers(escalation_group) - reviewers
+            self._schedule_review_activities(escalation_reviewers)
+            reviewers |= escalation_reviewers
+            body = self.env._(
+                "The step %(step)s of %(request)s for %(order)s was due on %(deadline)s: it is "
+                "escalated, and members of the group %(group)s may now decide it too.",
+                step=self.step_id.name,
+                request=request.name,
+                order=request.order_name,
+                deadline=deadline,
+                group=escalation_group.full_name,
+            )
+        else:
+            body = self.env._(
+                "The step %(step)s of %(request)s for %(order)s was due on %(deadline)s: "
+                "members of the group %(group)s, please approve or reject it.",
+                step=self.step_id.name,
+                request=request.name,
+                order=request.order_name,
+                deadline=deadline,
+                group=self.group_id.full_name,
+            )
+        request.message_post(
+            body=body,
+            partner_ids=reviewers.partner_id.ids,
+            subtype_xmlid="mail.mt_note",
+        )

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class SaleTerminationApprovalStep(models.Model):
@@ -40,7 +41,29 @@ class SaleTerminationApprovalStep(models.Model):
     allow_self_approval = fields.Boolean(
         help="Let the requester approve this step of their own request."
     )
+    deadline_days = fields.Integer(
+        string="Deadline (Days)",
+        help="Days the approvers have to decide once the step opens; an overdue step reminds "
+        "its group once and, with an escalation group, lets that group decide too. "
+        "0 sets no deadline.",
+    )
+    escalation_group_id = fields.Many2one(
+        "res.groups",
+        help="Members of this group may also decide the step once its deadline has passed.",
+    )
     active = fields.Boolean(default=True)
+
+    @api.constrains("deadline_days")
+    def _check_deadline_days(self):
+        for step in self:
+            if not 0 <= step.deadline_days <= 365:
+                raise ValidationError(
+                    self.env._(
+                        "The deadline of the approval step %s must be between 0 and 365 days: "
+                        "enter 0 for no deadline.",
+                        step.name,
+                    )
+                )
 
     def _compute_currency_id(self):
         for step in self:
