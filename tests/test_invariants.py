@@ -42,6 +42,9 @@ from odoo.tests import tagged
 from odoo.addons.order_revoke_cancel.tests import common
 
 SOAK_EXAMPLES = int(os.environ.get("SOAK_EXAMPLES") or 0)
+# Time budget of a soak (seconds, 0 = none): past it, the remaining examples are skipped and
+# the report says how many sequences ran.
+SOAK_SECONDS = int(os.environ.get("SOAK_SECONDS") or 0)
 CI_EXAMPLES = 30
 MAX_STEPS = 10
 
@@ -168,7 +171,7 @@ class TestEngineInvariants(common.OrderEndOfLifeCase):
             if SOAK_EXAMPLES
             else [Phase.explicit, Phase.generate, Phase.shrink],
         )
-        started = time.monotonic()
+        started = self.soak_started = time.monotonic()
         type(self).soak_violations = {}
         type(self).soak_stats = defaultdict(int)
 
@@ -203,6 +206,8 @@ class TestEngineInvariants(common.OrderEndOfLifeCase):
 
     def _one_history(self, data):
         """One example: a fresh set of orders and a random history, rolled back afterwards."""
+        if SOAK_SECONDS and time.monotonic() - self.soak_started > SOAK_SECONDS:
+            return
         savepoint = self.env.cr.savepoint()
         try:
             self.steps = []
@@ -219,7 +224,8 @@ class TestEngineInvariants(common.OrderEndOfLifeCase):
             if SOAK_EXAMPLES and type(self).soak_stats["sequences"] % 25 == 0:
                 print(  # soak progress
                     f"... {type(self).soak_stats['sequences']} sequences, "
-                    f"{len(type(self).soak_violations)} kinds of violation so far",
+                    f"{len(type(self).soak_violations)} kinds of violation so far, "
+                    f"{time.monotonic() - self.soak_started:.0f} s",
                     file=sys.stderr,
                     flush=True,
                 )
