@@ -239,6 +239,13 @@ class TestEngineInvariants(common.OrderEndOfLifeCase):
             type(self).soak_stats["sequences"] += 1
             key = (violation.name, self.steps[-1].split(":", 1)[-1].split()[0])
             found = type(self).soak_violations.get(key)
+            if found is None:
+                print(  # a new kind of violation, shown at once in a long soak
+                    f"new violation {violation}\n"
+                    + "\n".join(f"    {i}. {s}" for i, s in enumerate(self.steps, 1)),
+                    file=sys.stderr,
+                    flush=True,
+                )
             if found is None or len(self.steps) < len(found["steps"]):
                 type(self).soak_violations[key] = {
                     "count": (found or {}).get("count", 0) + 1,
