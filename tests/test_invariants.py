@@ -75,7 +75,16 @@ def _features():
 
 FEATURES = _features()
 TOLERANCE = 0.005
-WEIGHTS = {"confirm": 6, "deliver": 6, "invoice": 4, "pay": 3, "receive": 3, "credit_note": 2}
+WEIGHTS = {
+    "confirm": 6,
+    "deliver": 6,
+    "invoice": 4,
+    "pay": 3,
+    "receive": 4,
+    "credit_note": 2,
+    "cancel": 2,
+    "revoke": 2,
+}
 
 
 class Violation(AssertionError):
