@@ -186,8 +186,12 @@ class TestEngineInvariants(common.OrderEndOfLifeCase):
         type(self).soak_violations = {}
         type(self).soak_stats = defaultdict(int)
 
-        def history(data):
-            self._one_history(data)
+        def new_history():
+            # A new function per Hypothesis run: each run decorates its own.
+            def history(data):
+                self._one_history(data)
+
+            return history
 
         if SOAK_EXAMPLES:
             # Batches of examples, each its own Hypothesis run with the next seed: the time
@@ -200,10 +204,10 @@ class TestEngineInvariants(common.OrderEndOfLifeCase):
             ):
                 size = min(SOAK_BATCH, SOAK_EXAMPLES - type(self).soak_stats["sequences"])
                 batch_config = settings(config, max_examples=size)
-                seed(soak_seed + batch)(given(data=st.data())(batch_config(history)))()
+                seed(soak_seed + batch)(given(data=st.data())(batch_config(new_history())))()
                 batch += 1
         else:
-            given(data=st.data())(config(history))()
+            given(data=st.data())(config(new_history()))()
         elapsed = time.monotonic() - started
         stats = type(self).soak_stats
         violations = type(self).soak_violations
