@@ -64,7 +64,7 @@ ALL_FEATURES = frozenset(
         "short_close",  # forced close of an unfinished order (manager), reopen
     }
 )
-CI_FEATURES = frozenset({"draft_invoice", "close", "lots", "partial_receive"})
+CI_FEATURES = frozenset({"draft_invoice", "close"})
 
 
 def _features():
