@@ -691,6 +691,15 @@ class SaleOrder(models.Model):
                     checks="\n".join(f"- {c['label']}: {c['detail']}" for c in failed),
                 )
             )
+        if force and self.invoice_ids.filtered(lambda m: m.state == "draft"):
+            # A short close settles what is posted: a draft would count as invoiced and then be
+            # posted (or not) after the order was settled without it.
+            raise UserError(
+                self.env._(
+                    "%s has draft invoices: post or cancel them before closing the order short.",
+                    self.name,
+                )
+            )
         if force and self._get_delivered_uninvoiced_lines():
             raise UserError(
                 self.env._(

@@ -86,6 +86,17 @@ class TestShortClose(TerminationCase):
             msg="its backorder is untouched",
         )
 
+    def test_short_close_refused_while_an_invoice_is_draft(self):
+        # Found by the soak: a draft counted as invoiced, so nothing was left to settle.
+        order = self.confirmed_order(qty=10)
+        draft = order._create_invoices()
+
+        with self.assertRaisesRegex(UserError, f"{order.name} has draft invoices"):
+            self.short_close(order)
+        self.assertFalse(order.is_closed, msg="the order stays open")
+        self.assertEqual(draft.state, "draft", msg="the draft is untouched")
+        self.assertFalse(order.close_credit_note_ids, msg="nothing was credited")
+
     def test_short_close_of_an_order_invoiced_as_delivered_credits_nothing(self):
         order = self.confirmed_order(qty=10)
         self.deliver(order, qty=4)
