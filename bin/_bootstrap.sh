@@ -89,11 +89,32 @@ ensure_postgres() {
     fi
 }
 
+# OCA addons the coexistence job installs next to ours (bin/run-oca-tests), from PyPI, pinned.
+# `--no-deps`: they require an `odoo` distribution that no registry has; Odoo itself is ODOO_PATH.
+OCA_ADDONS_DIR="$CACHE_DIR/oca-addons"
+OCA_PACKAGES=(
+    odoo-addon-sale_cancel_reason==18.0.1.0.0.4
+    odoo-addon-base_cancel_confirm==18.0.1.1.0.2
+    odoo-addon-sale_cancel_confirm==18.0.1.0.0.3
+    odoo-addon-sale_stock_cancel_restriction==18.0.1.0.1
+)
+ensure_oca_addons() {
+    local stamp="$OCA_ADDONS_DIR/.order-addons-stamp" want
+    want="$(printf '%s\n' "${OCA_PACKAGES[@]}" | sha1sum | cut -c1-12)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+    say "Installing the OCA addons of the coexistence job into $OCA_ADDONS_DIR"
+    rm -rf "$OCA_ADDONS_DIR"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps \
+        --target "$OCA_ADDONS_DIR" "${OCA_PACKAGES[@]}" 2>&1 | { grep -v 'is ignored: it is neither' || true; }
+    [ -d "$OCA_ADDONS_DIR/odoo/addons/sale_cancel_reason" ] || die "pip did not install the OCA addons"
+    echo "$want" > "$stamp"
+}
+
 write_odoo_conf() {
-    # $1 = path of the config file, $2 = database name
+    # $1 = path of the config file, $2 = database name, $3 = extra addons paths (optional)
     cat > "$1" <<CONF
 [options]
-addons_path = $ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$REPO_ROOT
+addons_path = $ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$REPO_ROOT${3:+,$3}
 db_host = $PGHOST
 db_port = $PGPORT
 db_user = $PGUSER_ODOO

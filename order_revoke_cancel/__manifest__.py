@@ -2,7 +2,7 @@
     "name": "Order Revoke Cancel",
     "summary": "Cancel sales orders with returns, credit notes and refunds, "
     "with a recorded reason and an exact revoke",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Order End of Life",

@@ -2,14 +2,14 @@
 records, termination requests, approvals and purchase effects of the orders he may see, nothing
 else; every user sees only the records of his companies; reasons are per company."""
 
-import json
-
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, get_db_name, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.order_termination.tests.common import TerminationCase
+
+from .jsonrpc import execute_kw
 
 OWN_DOCUMENTS = "sales_team.group_sale_salesman"
 ALL_DOCUMENTS = "sales_team.group_sale_salesman_all_leads"
@@ -94,23 +94,8 @@ class TestRecordRules(TerminationCase, HttpCase):
 
     def rpc(self, user, model, method, *args, **kwargs):
         """execute_kw on /jsonrpc; returns (result, error name)."""
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [get_db_name(), user.id, user.login, model, method, list(args), kwargs],
-            },
-        }
         with mute_logger("odoo.http"):
-            answer = self.url_open(
-                "/jsonrpc",
-                data=json.dumps(payload),
-                headers={"Content-Type": "application/json"},
-                timeout=120,
-            ).json()
+            answer = execute_kw(self, user.id, user.login, model, method, args, kwargs).json()
         error = answer.get("error")
         return answer.get("result"), (error["data"]["name"] if error else None)
 
@@ -201,7 +186,7 @@ class TestRecordRules(TerminationCase, HttpCase):
 
     # ---- reasons per company -------------------------------------------------------------------
     def test_termination_reason_refuses_cancel_reason_of_another_company(self):
-        foreign_reason = self.env["sale.cancel.reason"].create(
+        foreign_reason = self.env["sale.order.cancel.reason"].create(
             {"name": "Other company's", "company_id": self.other_company.id}
         )
         with self.assertRaises(UserError, msg="check_company on the cancel reason"):

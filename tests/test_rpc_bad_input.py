@@ -8,13 +8,13 @@ kwargs may name fixtures with "@fixture" strings (replaced by the fixture's id, 
 for "@@fixture"), so the table reads like the calls an RPC client makes.
 """
 
-import json
-
 from odoo import Command
-from odoo.tests import HttpCase, get_db_name, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.order_termination.tests.common import TerminationCase
+
+from .jsonrpc import execute_kw
 
 USER_ERROR = "odoo.exceptions.UserError"
 ACCESS_ERROR = "odoo.exceptions.AccessError"
@@ -126,7 +126,7 @@ class TestRpcBadInput(TerminationCase, HttpCase):
         cls.other_company = cls.env["res.company"].create({"name": "Bad input other company"})
         salesman = cls.rpc_users["salesman"]
         cls.cancel_reason = cls.env.ref("order_revoke_cancel.cancel_reason_customer_request")
-        CancelReason = cls.env["sale.cancel.reason"]
+        CancelReason = cls.env["sale.order.cancel.reason"]
         TermReason = cls.env["sale.termination.reason"]
         CloseReason = cls.env["sale.close.reason"]
         cls.close_reason = CloseReason.create({"name": "Bad input close"})
@@ -217,22 +217,7 @@ class TestRpcBadInput(TerminationCase, HttpCase):
         """execute_kw on /jsonrpc; returns (result, error dict or None, HTTP status)."""
         user = self.rpc_users[user_key]
         password = self.passwords.get(user_key, user.login)
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [get_db_name(), user.id, password, model, method, args, kwargs],
-            },
-        }
-        response = self.url_open(
-            "/jsonrpc",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-            timeout=TIMEOUT,
-        )
+        response = execute_kw(self, user.id, password, model, method, args, kwargs)
         answer = response.json() if response.status_code == 200 else {}
         return answer.get("result"), answer.get("error"), response.status_code
 

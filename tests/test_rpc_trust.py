@@ -5,7 +5,7 @@ import re
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, JsonRpcException, get_db_name, new_test_user, tagged
+from odoo.tests import HttpCase, JsonRpcException, get_db_name, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.order_termination.tests.common import TerminationCase
@@ -17,20 +17,7 @@ class TestTrustRpc(TerminationCase, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         (cls.step_wh | cls.step_fin).active = False
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="trust_rpc_customer",
-            password="trust_rpc_customer",
-            groups="base.group_portal",
-            partner_id=cls.partner_a.id,
-        )
-
-    def delivered_and_invoiced(self):
-        """A confirmed order of 5 chairs, delivered and invoiced (posted, not paid)."""
-        order = self.confirmed_order()
-        self.deliver(order)
-        self.invoice(order)
-        return order
+        cls.portal_user = cls.portal_customer("trust_rpc_customer")
 
     def jsonrpc(self, user, model, method, *args, **kwargs):
         """`execute_kw` on /jsonrpc, authenticated by password like any integration."""

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class SaleCancelReason(models.Model):
-    _name = "sale.cancel.reason"
+    _name = "sale.order.cancel.reason"
     _description = "Sales Order Cancellation Reason"
     _order = "sequence, id"
 

@@ -23,7 +23,12 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     cancel_reason_id = fields.Many2one(
-        "sale.cancel.reason", readonly=True, copy=False, tracking=True, check_company=True
+        "sale.order.cancel.reason",
+        "Cancellation Reason",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        check_company=True,
     )
     cancel_note = fields.Text(readonly=True, copy=False, groups="base.group_user")
     cancel_date = fields.Datetime("Cancelled On", readonly=True, copy=False, tracking=True)
@@ -185,7 +190,7 @@ class SaleOrder(models.Model):
     def _get_cancel_reason(self, reason):
         """The reason as given over RPC (record or id): existing, active, of the orders'
         company or shared."""
-        return resolve_record(self, "sale.cancel.reason", reason, "reason")
+        return resolve_record(self, "sale.order.cancel.reason", reason, "reason")
 
     def _check_cancel_with_reversal(self, reason, note):
         for order in self:

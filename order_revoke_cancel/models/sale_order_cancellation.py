@@ -36,7 +36,9 @@ class SaleOrderCancellation(models.Model):
     amount_total = fields.Monetary(
         "Order Total", currency_field="currency_id", readonly=True, aggregator="sum"
     )
-    reason_id = fields.Many2one("sale.cancel.reason", readonly=True, index=True, check_company=True)
+    reason_id = fields.Many2one(
+        "sale.order.cancel.reason", readonly=True, index=True, check_company=True
+    )
     note = fields.Text(readonly=True)
     user_id = fields.Many2one("res.users", "Cancelled By", readonly=True, index=True)
     date = fields.Datetime("Cancelled On", readonly=True, index=True)

@@ -7,7 +7,9 @@ from odoo.exceptions import AccessError, UserError
 class SaleMassCancelOrders(models.TransientModel):
     _inherit = "sale.mass.cancel.orders"
 
-    cancel_reason_id = fields.Many2one("sale.cancel.reason", "Reason", required=True)
+    cancel_reason_id = fields.Many2one(
+        "sale.order.cancel.reason", "Cancellation Reason", required=True
+    )
     cancel_note = fields.Text("Note")
     result = fields.Html(readonly=True)
 

@@ -4,9 +4,11 @@ from odoo import api, fields, models
 class SaleOrderCancel(models.TransientModel):
     _inherit = "sale.order.cancel"
 
-    cancel_reason_id = fields.Many2one("sale.cancel.reason", "Reason")
+    cancel_reason_id = fields.Many2one("sale.order.cancel.reason", "Cancellation Reason")
     cancel_note = fields.Text("Note")
-    note_required = fields.Boolean(related="cancel_reason_id.note_required")
+    # Computed, not related: a related path into the reason model would stop OCA's
+    # sale_cancel_reason from installing after this addon (see CONTRACT.md, coexistence).
+    note_required = fields.Boolean(compute="_compute_note_required")
     reason_required = fields.Boolean(compute="_compute_reason_required")
     receive_returns = fields.Boolean(
         "Receive Returns Now",
@@ -25,6 +27,11 @@ class SaleOrderCancel(models.TransientModel):
         precompute=True,
         readonly=True,
     )
+
+    @api.depends("cancel_reason_id")
+    def _compute_note_required(self):
+        for wizard in self:
+            wizard.note_required = wizard.cancel_reason_id.note_required
 
     @api.depends("order_id")
     def _compute_reason_required(self):

@@ -131,18 +131,11 @@ class SaleTerminationApproval(models.Model):
             order=request.order_name,
             group=self.group_id.full_name,
         )
-        request.message_post(
-            body=message,
-            partner_ids=request.user_id.partner_id.ids,
-            subtype_xmlid="mail.mt_note",
+        request._notify_termination_managers(
+            self.env._("Nobody may approve the termination of %s", request.order_name),
+            message,
+            partners=request.user_id.partner_id,
         )
-        for manager in request._get_termination_managers():
-            request.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=manager.id,
-                summary=self.env._("Nobody may approve the termination of %s", request.order_name),
-                note=message,
-            )
 
     def _close_open_lines(self):
         """The request ended without them (rejected, withdrawn): waiting and pending lines

@@ -21,7 +21,7 @@ class SaleTerminationReason(models.Model):
         "portal before it is executed (the requester may change it per request)."
     )
     cancel_reason_id = fields.Many2one(
-        "sale.cancel.reason",
+        "sale.order.cancel.reason",
         string="Cancellation Reason",
         check_company=True,
         help="Recorded on the order when it is terminated. When empty, the reason "

@@ -603,13 +603,22 @@ class SaleTerminationRequest(models.Model):
             order=self.order_name,
             error=reason,
         )
-        request.message_post(body=message, subtype_xmlid="mail.mt_note")
+        request._notify_termination_managers(
+            self.env._("Termination of %s failed", self.order_name), message
+        )
+
+    def _notify_termination_managers(self, summary, message, partners=None):
+        """Ask the termination managers to act on this request: `message` as an internal note
+        (sent to `partners` too) and one to-do per manager of the request's company."""
+        self.ensure_one()
+        self.message_post(
+            body=message,
+            partner_ids=partners.ids if partners else [],
+            subtype_xmlid="mail.mt_note",
+        )
         for manager in self._get_termination_managers():
-            request.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=manager.id,
-                summary=self.env._("Termination of %s failed", self.order_name),
-                note=message,
+            self.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=manager.id, summary=summary, note=message
             )
 
     def _get_termination_managers(self):

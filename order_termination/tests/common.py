@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.order_revoke_cancel.tests.common import OrderEndOfLifeCase
 
@@ -89,10 +89,27 @@ class TerminationCase(OrderEndOfLifeCase):
             move.picked = True
         return picking
 
-    def settled_order(self, qty=5):
+    @classmethod
+    def portal_customer(cls, login):
+        """A portal user of the orders' customer, whose password is its login."""
+        return new_test_user(
+            cls.env,
+            login=login,
+            password=login,
+            groups="base.group_portal",
+            partner_id=cls.partner_a.id,
+        )
+
+    def delivered_and_invoiced(self, qty=5):
+        """A confirmed order of the requester, delivered and invoiced (posted, not paid)."""
         order = self.confirmed_order(qty)
         self.deliver(order)
-        self.pay(self.invoice(order))
+        self.invoice(order)
+        return order
+
+    def settled_order(self, qty=5):
+        order = self.delivered_and_invoiced(qty)
+        self.pay(order.invoice_ids)
         return order
 
     def request(self, order, reason=None, user=None, **kwargs):

@@ -120,7 +120,7 @@ class TestOrderButtons(TerminationCase):
         )
 
     def test_order_terminated_reason_not_offered_for_manual_cancel(self):
-        offered = self.env["sale.cancel.reason"].name_search("Order terminated")
+        offered = self.env["sale.order.cancel.reason"].name_search("Order terminated")
         self.assertFalse(offered, msg="the reason terminations record is not offered by hand")
         terminated = self.env.ref("order_termination.cancel_reason_order_terminated")
         self.assertEqual(

@@ -1,6 +1,6 @@
 import re
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import TerminationCase
 
@@ -73,12 +73,7 @@ class TestTerminationPortal(TerminationCase, HttpCase):
         self.assertEqual(response.status_code, 404, msg="an unknown request is not found")
 
     def test_portal_user_needs_the_token_too(self):
-        portal_user = new_test_user(
-            self.env,
-            login="term_portal_customer",
-            groups="base.group_portal",
-            partner_id=self.partner_a.id,
-        )
+        portal_user = self.portal_customer("term_portal_customer")
         self.authenticate(portal_user.login, portal_user.login)
         response = self.url_open(self.url)
         self.assertEqual(

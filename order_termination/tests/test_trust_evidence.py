@@ -2,7 +2,7 @@
 internal reaches the customer."""
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import TerminationCase
 
@@ -13,19 +13,7 @@ class TestTrustEvidence(TerminationCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.step_fin.active = False
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="trust_portal_customer",
-            groups="base.group_portal",
-            partner_id=cls.partner_a.id,
-        )
-
-    def delivered_and_invoiced(self):
-        """A confirmed order of 5 chairs, delivered and invoiced (posted, not paid)."""
-        order = self.confirmed_order()
-        self.deliver(order)
-        self.invoice(order)
-        return order
+        cls.portal_user = cls.portal_customer("trust_portal_customer")
 
     def terminated_request(self):
         """An executed request on a delivered and invoiced order."""

@@ -39,13 +39,6 @@ class TestTrustExecution(TerminationCase):
         )
 
     # ---- helpers -------------------------------------------------------------------------------
-    def delivered_and_invoiced(self):
-        """A confirmed order of 5 chairs, delivered and invoiced (posted, not paid)."""
-        order = self.confirmed_order()
-        self.deliver(order)
-        self.invoice(order)
-        return order
-
     def paid_delivered_request(self):
         """A settled order (delivered, invoiced, paid) and a manager's request asking to receive
         the returns at once and refund the payment: every stage of the execution runs."""

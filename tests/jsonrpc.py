@@ -1,0 +1,27 @@
+"""What an integration sends: `execute_kw` on /jsonrpc, authenticated by login and password."""
+
+import json
+
+from odoo.tests import get_db_name
+
+TIMEOUT = 120
+
+
+def execute_kw(case, uid, password, model, method, args, kwargs):
+    """POST one `execute_kw` call from the HttpCase `case`; returns the HTTP response."""
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "id": 1,
+        "params": {
+            "service": "object",
+            "method": "execute_kw",
+            "args": [get_db_name(), uid, password, model, method, list(args), kwargs],
+        },
+    }
+    return case.url_open(
+        "/jsonrpc",
+        data=json.dumps(payload),
+        headers={"Content-Type": "application/json"},
+        timeout=TIMEOUT,
+    )
