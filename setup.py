@@ -22,12 +22,15 @@ def _packages():
 
 
 def _data_files(addon):
-    """Every non-Python file of the addon (views, data, i18n, static, readme...)."""
+    """Every file of the addon that is not in one of its Python packages: views, data, i18n,
+    static, readme, and the migration scripts (Python files Odoo reads by path)."""
     base = ROOT / addon
     return [
         path.relative_to(base).as_posix()
         for path in base.rglob("*")
-        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and (path.suffix not in (".py", ".pyc") or "migrations" in path.relative_to(base).parts)
     ]
 
 
@@ -35,7 +38,7 @@ PACKAGES = _packages()
 
 setup(
     name="odoo-addons-order-end-of-life",
-    version="18.0.1.0.0",
+    version="18.0.1.1.0",
     description="Odoo 18.0 addons: cancellation with reversal and revoke, termination and closing",
     license="LGPL-3",
     python_requires=">=3.10",
