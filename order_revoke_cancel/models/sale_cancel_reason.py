@@ -35,7 +35,6 @@ class SaleCancelReason(models.Model):
     )
     fee_product_id = fields.Many2one(
         "product.product",
-        "Fee Product",
         check_company=True,
         domain="[('type', '=', 'service'), ('sale_ok', '=', True)]",
         help="Service product of the fee invoice line (its taxes and income account apply). "

@@ -91,7 +91,7 @@ class SaleOrderCancellation(models.Model):
         "account.payment", "sale_cancellation_refund_payment_rel", string="Refunds", readonly=True
     )
     fee_invoice_id = fields.Many2one(
-        "account.move", "Fee Invoice", readonly=True, index="btree_not_null", copy=False
+        "account.move", readonly=True, index="btree_not_null", copy=False
     )
     fee_amount = fields.Monetary(
         "Cancellation Fee",
