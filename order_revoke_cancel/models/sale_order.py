@@ -13,7 +13,7 @@ from .tools import (
     check_text,
     lock_for_update,
     picking_demand,
-    reconcile_receivables,
+    reconcile_receivables_each,
     resolve_record,
 )
 
@@ -397,12 +397,16 @@ class SaleOrder(models.Model):
             return "reason"
         return "changed" if fee else "waived"
 
-    def _settle_fee_invoice(self, fee_invoice, credit_notes):
-        """What the customer paid for the order pays the fee first: the credit the
-        cancellation's credit notes kept (see `_credit_invoices`) settles the fee invoice, and
-        only what it does not cover stays due."""
-        if fee_invoice and credit_notes:
-            reconcile_receivables(fee_invoice | credit_notes)
+    def _settle_fee_invoices(self, fee_invoices, credit_notes):
+        """What the customer paid for an order pays its fee first: the credit its
+        cancellation's credit notes kept (see `_credit_invoices`) settles its fee invoice, and
+        only what it does not cover stays due. `fee_invoices` and `credit_notes` are
+        {order id: moves}; the orders are settled in one reconciliation pass."""
+        reconcile_receivables_each(
+            fee_invoices[order.id] | credit_notes[order.id]
+            for order in self
+            if order.id in fee_invoices and credit_notes[order.id]
+        )
 
     def _action_cancel(self):
         """Extend `sale._action_cancel`: reverse deliveries, invoices and payments of confirmed
@@ -746,8 +750,9 @@ class SaleOrder(models.Model):
             )
             for order in self
         }
-        for order in self:
-            order._settle_fee_invoice(fee_invoices.get(order.id, no_invoice), credits[order.id][0])
+        self._settle_fee_invoices(
+            fee_invoices, {order_id: credit[0] for order_id, credit in credits.items()}
+        )
         return {
             order.id: {
                 "return_picking_ids": [Command.set(returns[order.id].ids)],

@@ -8,7 +8,7 @@ from odoo.tools import float_compare
 
 from odoo.addons.sale.models.sale_order import SALE_ORDER_STATE
 
-from .tools import picking_demand, reconcile_receivables
+from .tools import picking_demand, reconcile_receivables_each
 
 
 class SaleOrderCancellation(models.Model):
@@ -407,15 +407,14 @@ class SaleOrderCancellation(models.Model):
             [cancellation._prepare_fee_credit_note_vals(today) for cancellation in cancellations]
         )
         credit_notes.action_post()
-        result = {}
-        for cancellation, credit_note in zip(cancellations, credit_notes, strict=True):
-            reconcile_receivables(cancellation.fee_invoice_id | credit_note)
-            rebilled = revoke_invoices.filtered(
-                lambda m, c=cancellation: m.reversed_entry_id in c.credit_note_ids
-            )
-            reconcile_receivables(credit_note | rebilled)
-            result[cancellation.id] = credit_note.id
-        return result
+        pairs = list(zip(cancellations, credit_notes, strict=True))
+        reconcile_receivables_each(c.fee_invoice_id | credit_note for c, credit_note in pairs)
+        reconcile_receivables_each(
+            credit_note
+            | revoke_invoices.filtered(lambda m, c=c: m.reversed_entry_id in c.credit_note_ids)
+            for c, credit_note in pairs
+        )
+        return {c.id: credit_note.id for c, credit_note in pairs}
 
     def _prepare_fee_credit_note_vals(self, date):
         return {
