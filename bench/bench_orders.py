@@ -319,7 +319,7 @@ def _document_counts(env):
     }
 
 
-def part_a(env, sizes, paid, tracer_size, profile):
+def part_a(env, sizes, paid, tracer_size, profile, fee_sizes=()):
     label = "delivered, invoiced and paid" if paid else "delivered and invoiced, unpaid"
     out(f"\n== Part A: cancel_with_reversal + revoke_cancel, orders {label} ==")
     reason = env.ref("order_revoke_cancel.cancel_reason_customer_request")
@@ -373,7 +373,65 @@ def part_a(env, sizes, paid, tracer_size, profile):
         report_hotspots(tracer, engine.queries, tracer_size)
     if profile:
         report_profile(env, engine_cycle, orders[:profile], reason, paid)
+    if fee_sizes:
+        part_a_fees(env, orders, fee_sizes, reason, paid)
     return orders
+
+
+def fee_invoice_cycle(measure, orders, product):
+    """A fee billed by hand: one posted one-line invoice per order, created and posted
+    together; back again, one credit note wizard over them, posted."""
+    env = orders.env
+    invoices = env["account.move"].create(
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": order.partner_invoice_id.id,
+                "currency_id": order.currency_id.id,
+                "invoice_origin": order.name,
+                "invoice_line_ids": [
+                    Command.create({"product_id": product.id, "quantity": 1, "price_unit": 10.0})
+                ],
+            }
+            for order in orders
+        ]
+    )
+    invoices.action_post()
+    measure.phase("revoke")
+    reversal = (
+        env["account.move.reversal"]
+        .with_context(active_model="account.move", active_ids=invoices.ids)
+        .create({"journal_id": invoices[0].journal_id.id, "reason": "revoke"})
+    )
+    reversal.refund_moves()
+    reversal.new_move_ids.action_post()
+
+
+def part_a_fees(env, orders, sizes, reason, paid):
+    """What a cancellation fee adds to the engine cycle, against one extra invoice per order
+    (and its credit note at revoke) made by hand: the target is extra <= 1 invoice."""
+    fee_reason = env["sale.order.cancel.reason"].create(
+        {"name": "Bench fee", "fee_type": "fixed", "fee_value": 10.0}
+    )
+    product = fee_reason._get_fee_product()
+    out(f"\nfees ({'paid, refund minus the fee' if paid else 'unpaid'}): cycle with a fixed fee")
+    header = (
+        f"{'N':>5} | {'no fee q':>9} {'fee q':>9} {'extra q':>8} {'1 inv q':>8} {'ratio':>6} | "
+        f"{'no fee ms':>10} {'fee ms':>9} {'extra ms':>9} {'1 inv ms':>9} | {'extra q/order':>13}"
+    )
+    out(header)
+    out("-" * len(header))
+    for size in sizes:
+        subset = orders[:size]
+        plain = measure(env, engine_cycle, subset, reason, paid, first_phase="cancel")
+        with_fee = measure(env, engine_cycle, subset, fee_reason, paid, first_phase="cancel")
+        by_hand = measure(env, fee_invoice_cycle, subset, product, first_phase="cancel")
+        extra_q, extra_ms = with_fee.queries - plain.queries, with_fee.ms - plain.ms
+        out(
+            f"{size:>5} | {plain.queries:>9} {with_fee.queries:>9} {extra_q:>8} "
+            f"{by_hand.queries:>8} {extra_q / by_hand.queries:>6.2f} | {plain.ms:>10.0f} "
+            f"{with_fee.ms:>9.0f} {extra_ms:>9.0f} {by_hand.ms:>9.0f} | {extra_q / size:>13.1f}"
+        )
 
 
 def report_hotspots(tracer, total, size, top=15):
@@ -602,6 +660,12 @@ def main(argv=None):
         default=[1, 10],
         help="Part A on paid orders with refund_payments (empty = skip)",
     )
+    parser.add_argument(
+        "--fee-sizes",
+        type=sizes,
+        default=[1, 10],
+        help="Part A: the cycle with a fee against one invoice per order (empty = skip)",
+    )
     parser.add_argument("--close-sizes", type=sizes, default=[10, 100, 1000])
     parser.add_argument("--termination-sizes", type=sizes, default=[10, 100])
     parser.add_argument(
@@ -629,9 +693,11 @@ def main(argv=None):
         try:
             if args.part in ("a", "all"):
                 if args.sizes:
-                    invoiced = part_a(env, args.sizes, False, args.hotspots, args.profile)
+                    invoiced = part_a(
+                        env, args.sizes, False, args.hotspots, args.profile, args.fee_sizes
+                    )
                 if args.paid_sizes:
-                    part_a(env, args.paid_sizes, True, 0, 0)
+                    part_a(env, args.paid_sizes, True, 0, 0, args.fee_sizes)
             if args.part in ("b", "all"):
                 part_b(env, args.close_sizes, args.termination_sizes, invoiced)
         finally:

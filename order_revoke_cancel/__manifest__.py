@@ -12,6 +12,7 @@
         "security/order_revoke_cancel_security.xml",
         "security/ir.model.access.csv",
         "security/order_revoke_cancel_rules.xml",
+        "data/product_data.xml",
         "data/sale_cancel_reason_data.xml",
         "data/mail_activity_type_data.xml",
         "views/sale_cancel_reason_views.xml",

@@ -9,9 +9,11 @@ from odoo.tools import float_compare, format_datetime
 from .call_scope import call_scope, get_call_scope
 from .tools import (
     check_bool,
+    check_number,
     check_text,
     lock_for_update,
     picking_demand,
+    reconcile_receivables_each,
     resolve_record,
 )
 
@@ -97,26 +99,44 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Cancel
     # ------------------------------------------------------------------
-    def get_cancel_impact(self, receive_returns=False, refund_payments=False):
+    def get_cancel_impact(
+        self, receive_returns=False, refund_payments=False, fee=None, reason=None
+    ):
         """Every document `cancel_with_reversal` with the same options would create or cancel;
-        changes nothing."""
+        changes nothing. The fee follows `cancel_with_reversal`'s rules: `None` applies the fee
+        of `reason` (none without a reason), a number sets it; the preview checks the number as
+        the cancellation would, but not the right to change it, since it changes nothing."""
+        fee = check_number(self, fee, "fee")
+        reason = resolve_record(self, "sale.order.cancel.reason", reason, "reason", required=False)
         impact = []
         for order in self.filtered(lambda o: o.state != "cancel"):
+            order._check_cancel_fee_value(fee)
             impact += order._get_cancel_impact_one(
-                receive_returns=bool(receive_returns), refund_payments=bool(refund_payments)
+                receive_returns=bool(receive_returns),
+                refund_payments=bool(refund_payments),
+                fee=order._get_cancel_fee_amount(reason, fee),
+                reason=reason,
             )
         return impact
 
-    def _get_cancel_impact_one(self, receive_returns=False, refund_payments=False):
+    def _get_cancel_impact_one(
+        self, receive_returns=False, refund_payments=False, fee=0.0, reason=None
+    ):
         self.ensure_one()
         impact = []
+        fee_total = 0.0
+        if fee:
+            fee_total = self._get_fee_invoice_total(self._prepare_fee_invoice_vals(reason, fee))
+            impact.append(
+                self._impact_line("fee_invoice", reason._get_fee_product(), False, fee_total)
+            )
         for picking in self._get_pickings_to_cancel():
             impact.append(self._impact_line("cancel_picking", picking, picking_demand(picking)))
         for picking, quantities in self._get_returnable_quantities().items():
             impact.append(self._impact_line("return_picking", picking, sum(quantities.values())))
         for invoice in self._get_invoices_to_cancel():
             impact.append(self._impact_line("cancel_invoice", invoice, False, invoice.amount_total))
-        impact += self._get_credit_impact(refund_payments)
+        impact += self._get_credit_impact(refund_payments, keep=fee_total)
         for purchase in self._get_cancel_purchase_orders():
             impact.append(self._impact_line("notify_purchase", purchase, False, False))
         return impact
@@ -152,20 +172,24 @@ class SaleOrder(models.Model):
             self.invalidate_recordset(["locked"])
 
     @api.returns("sale.order.cancellation")
-    def cancel_with_reversal(self, reason, note=None, receive_returns=False, refund_payments=False):
+    def cancel_with_reversal(
+        self, reason, note=None, receive_returns=False, refund_payments=False, fee=None
+    ):
         """Cancel and reverse what the orders caused; the public entry point of the engine."""
         reason = self._get_cancel_reason(reason)
         note = check_text(self, note, "note")
         receive_returns = check_bool(self, receive_returns, "receive_returns")
         refund_payments = check_bool(self, refund_payments, "refund_payments")
-        return self._cancel_with_reversal(reason, note, receive_returns, refund_payments)
+        fee = check_number(self, fee, "fee")
+        return self._cancel_with_reversal(reason, note, receive_returns, refund_payments, fee)
 
-    def _cancel_with_reversal(self, reason, note, receive_returns, refund_payments):
+    def _cancel_with_reversal(self, reason, note, receive_returns, refund_payments, fee=None):
         """The engine behind `cancel_with_reversal`, once its arguments are checked. Other
         modules call it with a reason they chose themselves (a termination records its own,
-        possibly archived, "Order terminated" reason); rights and locks are still checked
-        here and in `_action_cancel`."""
+        possibly archived, "Order terminated" reason, and bills that reason's fee with the
+        default `fee=None`); rights and locks are still checked here and in `_action_cancel`."""
         self._check_cancel_with_reversal(reason, note)
+        fees, reason_fees = self._check_cancel_fee(reason, fee)
         # Checked first, locked after: a refused call never holds the lock (see lock_for_update
         # why what was checked before the lock cannot be stale).
         lock_for_update(self)
@@ -174,6 +198,8 @@ class SaleOrder(models.Model):
             "note": note or False,
             "receive_returns": bool(receive_returns),
             "refund_payments": bool(refund_payments),
+            "fee_amounts": fees,
+            "reason_fee_amounts": reason_fees,
         }
         locked = self.filtered("locked")
         if locked:
@@ -219,6 +245,173 @@ class SaleOrder(models.Model):
                         order.name,
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # Cancellation fee
+    # ------------------------------------------------------------------
+    def _get_cancel_fee_amount(self, reason, fee=None):
+        """What cancelling this order for `reason` bills as a fee, taxes included, in the
+        order's currency: `fee` when given (0 waives it), else the reason's (a percentage of
+        the order total, or a fixed amount, never more than the total). Quotations never carry
+        a fee: nothing was agreed yet."""
+        self.ensure_one()
+        if self.state != "sale":
+            return 0.0
+        if fee is None:
+            if not reason or reason.fee_type == "none":
+                return 0.0
+            if reason.fee_type == "percent":
+                fee = self.amount_total * reason.fee_value / 100.0
+            else:
+                fee = min(reason.fee_value, self.amount_total)
+        return self.currency_id.round(max(fee, 0.0))
+
+    def _check_cancel_fee_value(self, fee):
+        """A fee given by the caller is at most the order total (its sign and type were
+        checked by `check_number`)."""
+        self.ensure_one()
+        if (
+            fee is not None
+            and self.state == "sale"
+            and self.currency_id.compare_amounts(fee, self.amount_total) > 0
+        ):
+            raise UserError(
+                self.env._(
+                    "The cancellation fee of %(order)s cannot be more than its total of "
+                    "%(total)s: enter a smaller fee, or 0 to waive it.",
+                    order=self.name,
+                    total=self.currency_id.format(self.amount_total),
+                )
+            )
+
+    def _check_cancel_fee(self, reason, fee):
+        """({order id: fee}, {order id: the reason's fee}) for `_cancel_with_reversal`,
+        checked: waiving or changing the reason's fee needs `group_cancel_reversal`."""
+        reverser = self.env.su or self.env.user.has_group(
+            "order_revoke_cancel.group_cancel_reversal"
+        )
+        fees, reason_fees = {}, {}
+        for order in self:
+            order._check_cancel_fee_value(fee)
+            amount = order._get_cancel_fee_amount(reason, fee)
+            reason_fees[order.id] = order._get_cancel_fee_amount(reason)
+            if not reverser and order.currency_id.compare_amounts(amount, reason_fees[order.id]):
+                raise AccessError(
+                    self.env._(
+                        "Only users allowed to cancel with reversal may waive or change the "
+                        "cancellation fee of %s. Cancel it with the reason's fee, or ask your "
+                        "sales manager.",
+                        order.name,
+                    )
+                )
+            fees[order.id] = amount
+        return fees, reason_fees
+
+    def _prepare_fee_invoice_vals(self, reason, amount):
+        """Values of the customer invoice billing the cancellation fee of this order: one line
+        of the reason's fee product, priced so that the invoice total, taxes of the product
+        (mapped by the order's fiscal position) included, is `amount`."""
+        self.ensure_one()
+        product = reason._get_fee_product()
+        fiscal_position = self.fiscal_position_id
+        taxes = fiscal_position.map_tax(product.taxes_id._filter_taxes_by_company(self.company_id))
+        return {
+            "move_type": "out_invoice",
+            "partner_id": self.partner_invoice_id.id,
+            "partner_shipping_id": self.partner_shipping_id.id,
+            "currency_id": self.currency_id.id,
+            "company_id": self.company_id.id,
+            "fiscal_position_id": fiscal_position.id,
+            "invoice_origin": self.name,
+            "invoice_user_id": self.user_id.id,
+            "team_id": self.team_id.id,
+            "ref": self.env._("Cancellation fee of %s", self.name),
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "name": self.env._(
+                            "%(product)s: cancellation of %(order)s",
+                            product=product.display_name,
+                            order=self.name,
+                        ),
+                        "quantity": 1.0,
+                        "price_unit": self._get_fee_price_unit(amount, taxes, product),
+                        "tax_ids": [Command.set(taxes.ids)],
+                    }
+                )
+            ],
+        }
+
+    def _get_fee_price_unit(self, amount, taxes, product):
+        """The unit price whose total with `taxes` is `amount`: the base of `amount` taken as
+        tax included, plus the taxes that are included in the price anyway."""
+        if not taxes:
+            return amount
+        details = taxes._get_tax_details(
+            amount,
+            1.0,
+            precision_rounding=self.currency_id.rounding,
+            product=product,
+            special_mode="total_included",
+        )
+        included = sum(
+            data["tax_amount"] for data in details["taxes_data"] if data["tax"].price_include
+        )
+        return self.currency_id.round(details["total_excluded"] + included)
+
+    def _get_fee_invoice_total(self, vals):
+        """Total of the fee invoice made of `vals` (see `_prepare_fee_invoice_vals`), as
+        posting computes it: what the preview shows."""
+        self.ensure_one()
+        total = 0.0
+        for command in vals["invoice_line_ids"]:
+            line = command[2]
+            taxes = self.env["account.tax"].browse(line["tax_ids"][0][2])
+            total += taxes.compute_all(
+                line["price_unit"],
+                self.currency_id,
+                line["quantity"],
+                product=self.env["product.product"].browse(line["product_id"]),
+                partner=self.partner_invoice_id,
+            )["total_included"]
+        return self.currency_id.round(total)
+
+    def _create_fee_invoices(self, reason, fees):
+        """{order id: posted fee invoice} for the orders of `fees` ({order id: amount}),
+        created and posted together."""
+        orders = self.filtered(lambda o: fees.get(o.id))
+        if not orders:
+            return {}
+        # As superuser for this step only: a salesman may cancel with the reason's fee but may
+        # not write invoices; what the invoice bills was decided by the reason or by a user
+        # whose right to change it `_check_cancel_fee` checked.
+        invoices = (
+            self.env["account.move"]
+            .sudo()
+            .create([order._prepare_fee_invoice_vals(reason, fees[order.id]) for order in orders])
+        )
+        invoices.action_post()
+        return dict(zip(orders.ids, invoices.with_env(self.env), strict=True))
+
+    def _get_fee_policy(self, fee, reason_fee):
+        """How the fee billed relates to the reason's: the ledger records a waived or
+        changed fee, since that needed the reversal right."""
+        self.ensure_one()
+        if not self.currency_id.compare_amounts(fee, reason_fee):
+            return "reason"
+        return "changed" if fee else "waived"
+
+    def _settle_fee_invoices(self, fee_invoices, credit_notes):
+        """What the customer paid for an order pays its fee first: the credit its
+        cancellation's credit notes kept (see `_credit_invoices`) settles its fee invoice, and
+        only what it does not cover stays due. `fee_invoices` and `credit_notes` are
+        {order id: moves}; the orders are settled in one reconciliation pass."""
+        reconcile_receivables_each(
+            fee_invoices[order.id] | credit_notes[order.id]
+            for order in self
+            if order.id in fee_invoices and credit_notes[order.id]
+        )
 
     def _action_cancel(self):
         """Extend `sale._action_cancel`: reverse deliveries, invoices and payments of confirmed
@@ -349,18 +542,19 @@ class SaleOrder(models.Model):
             invoices |= invoices.union(*(item["invoice"] for item in order._get_credit_plan()))
         return invoices
 
-    def _get_credit_impact(self, refund_payments):
-        """Preview lines of `_credit_invoices` with the same option: the credit note of each
+    def _get_credit_impact(self, refund_payments, keep=0.0):
+        """Preview lines of `_credit_invoices` with the same options: the credit note of each
         invoice, and the money received for the order's share that is refunded or kept as
-        the customer's credit."""
+        the customer's credit, less what pays the cancellation fee (`keep`)."""
         self.ensure_one()
         impact = []
         action = "refund_payment" if refund_payments else "customer_credit"
-        for item in self._get_credit_plan():
+        plan = self._get_credit_plan()
+        for item, kept in zip(plan, _split_kept(plan, keep), strict=True):
             invoice = item["invoice"]
             impact.append(self._impact_line("credit_note", invoice, False, item["amount"]))
-            if not invoice.currency_id.is_zero(item["refund"]):
-                impact.append(self._impact_line(action, invoice, False, item["refund"]))
+            if not invoice.currency_id.is_zero(item["refund"] - kept):
+                impact.append(self._impact_line(action, invoice, False, item["refund"] - kept))
         return impact
 
     def _get_credit_plan(self, quantities=None):
@@ -550,14 +744,32 @@ class SaleOrder(models.Model):
         all_returns = self.env["stock.picking"].union(*returns.values())
         if options.get("receive_returns") and all_returns:
             self._receive_returns(all_returns)
+        fees = options.get("fee_amounts") or {}
+        reason = self.env["sale.order.cancel.reason"].browse(options.get("reason_id"))
+        fee_invoices = self._create_fee_invoices(reason, fees)
+        no_invoice = self.env["account.move"]
         credits = {
-            order.id: order._credit_invoices(bool(options.get("refund_payments"))) for order in self
+            order.id: order._credit_invoices(
+                bool(options.get("refund_payments")),
+                keep=fee_invoices.get(order.id, no_invoice).amount_total,
+            )
+            for order in self
         }
+        self._settle_fee_invoices(
+            fee_invoices, {order_id: credit[0] for order_id, credit in credits.items()}
+        )
         return {
             order.id: {
                 "return_picking_ids": [Command.set(returns[order.id].ids)],
                 "credit_note_ids": [Command.set(credits[order.id][0].ids)],
                 "refund_payment_ids": [Command.set(credits[order.id][1].ids)],
+                "fee_invoice_id": fee_invoices.get(order.id, no_invoice).id,
+                "fee_amount": fee_invoices.get(order.id, no_invoice).amount_total,
+                "reason_fee_amount": (options.get("reason_fee_amounts") or {}).get(order.id, 0.0),
+                "fee_policy": order._get_fee_policy(
+                    fees.get(order.id, 0.0),
+                    (options.get("reason_fee_amounts") or {}).get(order.id, 0.0),
+                ),
             }
             for order in self
         }
@@ -609,11 +821,12 @@ class SaleOrder(models.Model):
             wave.with_context(skip_backorder=True, skip_sms=True).button_validate()
             pending -= wave
 
-    def _credit_invoices(self, refund_payments, quantities=None):
+    def _credit_invoices(self, refund_payments, quantities=None, keep=0.0):
         """Credit this order's part of its posted invoices (see `_get_credit_plan`): one posted
         credit note per invoice with this order's lines only; the money received for its share
         is refunded (`refund_payments`) or kept as the customer's credit, and the rest of the
-        credit note settles the order's open part of the invoice.
+        credit note settles the order's open part of the invoice. `keep` (a cancellation fee)
+        is never refunded: it stays open on the credit notes for the fee invoice.
         Returns (credit notes, refund payments)."""
         self.ensure_one()
         plan = self._get_credit_plan(quantities)
@@ -628,12 +841,13 @@ class SaleOrder(models.Model):
         for item, credit_note in zip(plan, credit_notes, strict=True):
             credit_note._set_credit_lines(item["invoice"], item["lines"])
         credit_notes.action_post()
-        for item, credit_note in zip(plan, credit_notes, strict=True):
+        kept_parts = _split_kept(plan, keep)
+        for item, credit_note, kept in zip(plan, credit_notes, kept_parts, strict=True):
             refund = min(item["refund"], credit_note.amount_total)
             credit_note._limit_settlement(item["invoice"], credit_note.amount_total - refund)
-            if refund_payments and not credit_note.currency_id.is_zero(refund):
+            if refund_payments and not credit_note.currency_id.is_zero(refund - kept):
                 # Paid out first: what the credit note still holds then settles the invoice.
-                refunds |= self._refund_credit_note(credit_note, refund)
+                refunds |= self._refund_credit_note(credit_note, refund - kept)
             credit_note._reconcile_with_invoice(item["invoice"], credit_note.amount_total - refund)
         return credit_notes, refunds
 
@@ -796,6 +1010,9 @@ class SaleOrder(models.Model):
         body = Markup("<p>%s</p>") % title
         if note:
             body += Markup("<p>%s</p>") % note
+        fee_message = not revoked and cancellation._get_fee_message()
+        if fee_message:
+            body += Markup("<p>%s</p>") % fee_message
         body += cancellation._message_summary(revoked=revoked)
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
         self._schedule_cancel_activities(title, revoked)
@@ -849,6 +1066,18 @@ def _locations_nearest_customer_first(steps):
         return depth[location]
 
     return sorted(sources, key=lambda location: (-_depth(location, frozenset()), location.id))
+
+
+def _split_kept(plan, keep):
+    """How much of `keep` (a cancellation fee) each item of a credit plan keeps of the money
+    it would give back, latest invoice first: the fee is paid from what was received."""
+    parts = []
+    for item in plan:
+        currency = item["invoice"].currency_id
+        part = currency.round(min(max(keep, 0.0), item["refund"]))
+        parts.append(part)
+        keep -= part
+    return parts
 
 
 def _credit_total(invoice_line, vals):

@@ -8,7 +8,7 @@ from odoo.tools import float_compare
 
 from odoo.addons.sale.models.sale_order import SALE_ORDER_STATE
 
-from .tools import picking_demand
+from .tools import picking_demand, reconcile_receivables_each
 
 
 class SaleOrderCancellation(models.Model):
@@ -92,6 +92,29 @@ class SaleOrderCancellation(models.Model):
     refund_payment_ids = fields.Many2many(
         "account.payment", "sale_cancellation_refund_payment_rel", string="Refunds", readonly=True
     )
+    fee_invoice_id = fields.Many2one(
+        "account.move", readonly=True, index="btree_not_null", copy=False
+    )
+    fee_amount = fields.Monetary(
+        "Cancellation Fee",
+        currency_field="currency_id",
+        readonly=True,
+        aggregator="sum",
+        help="Total of the fee invoice, taxes included, in the order's currency.",
+    )
+    reason_fee_amount = fields.Monetary(
+        "Fee of the Reason",
+        currency_field="currency_id",
+        readonly=True,
+        help="The fee the reason asked for when the order was cancelled.",
+    )
+    fee_policy = fields.Selection(
+        [("reason", "Fee of the Reason"), ("waived", "Waived"), ("changed", "Changed")],
+        "Fee",
+        default="reason",
+        readonly=True,
+        help="Whether the user who cancelled kept, waived or changed the reason's fee.",
+    )
 
     # What revoke did.
     revoke_user_id = fields.Many2one("res.users", "Revoked By", readonly=True)
@@ -120,6 +143,9 @@ class SaleOrderCancellation(models.Model):
         "sale_cancellation_restored_invoice_rel",
         string="Invoices Back to Draft",
         readonly=True,
+    )
+    fee_credit_note_id = fields.Many2one(
+        "account.move", "Credit Note of the Fee", readonly=True, copy=False
     )
 
     @api.depends("order_id.name", "date")
@@ -169,6 +195,27 @@ class SaleOrderCancellation(models.Model):
                     move=credit_note.display_name,
                 )
             )
+        fee_invoice = self.fee_invoice_id
+        if fee_invoice and fee_invoice.state != "posted":
+            blockers.append(
+                self.env._(
+                    "Fee invoice %(move)s is no longer posted; repost it first, so that revoke "
+                    "can credit it.",
+                    move=fee_invoice.display_name,
+                )
+            )
+        elif fee_invoice and company._get_user_fiscal_lock_date(fee_invoice.journal_id) >= today:
+            blockers.append(
+                self.env._(
+                    "Journal %(journal)s is locked until %(date)s: the credit note of the fee "
+                    "invoice %(move)s cannot be posted.",
+                    journal=fee_invoice.journal_id.display_name,
+                    date=fields.Date.to_string(
+                        company._get_user_fiscal_lock_date(fee_invoice.journal_id)
+                    ),
+                    move=fee_invoice.name,
+                )
+            )
         for invoice in self.cancelled_invoice_ids.filtered(lambda m: m.state != "cancel"):
             if invoice.state == "posted":
                 blockers.append(
@@ -215,6 +262,13 @@ class SaleOrderCancellation(models.Model):
             for payment in cancellation.refund_payment_ids:
                 impact.append(
                     order._impact_line("reconcile_payment", payment, False, payment.amount)
+                )
+            fee_invoice = cancellation.fee_invoice_id.filtered(lambda m: m.state == "posted")
+            if fee_invoice:
+                impact.append(
+                    order._impact_line(
+                        "credit_fee_invoice", fee_invoice, False, fee_invoice.amount_total
+                    )
                 )
         return impact
 
@@ -263,6 +317,7 @@ class SaleOrderCancellation(models.Model):
         confirmed.order_id._continue_held_deliveries()
         confirmed.order_id.order_line._action_launch_stock_rule()
         invoices = self._reverse_credit_notes()
+        fee_credit_notes = self._credit_fee_invoices(invoices)
         # Relock only now: a locked order does not launch procurement.
         self.filtered("previous_locked").order_id.write({"locked": True})
         new_pickings = orders.picking_ids - pickings_before
@@ -270,7 +325,12 @@ class SaleOrderCancellation(models.Model):
             # The ledger is evidence: no user may write it (read-only access rights), only
             # this method, whose caller's right to revoke was checked by revoke_cancel.
             cancellation.sudo().write(
-                cancellation._prepare_revoke_vals(note, returns, restored, new_pickings, invoices)
+                {
+                    **cancellation._prepare_revoke_vals(
+                        note, returns, restored, new_pickings, invoices
+                    ),
+                    "fee_credit_note_id": fee_credit_notes.get(cancellation.id, False),
+                }
             )
             cancellation.order_id._notify_cancellation_change(cancellation, revoked=True)
         return self
@@ -335,6 +395,38 @@ class SaleOrderCancellation(models.Model):
             [self._prepare_revoke_invoice_vals(credit_note, today) for credit_note in credit_notes]
         )
 
+    def _credit_fee_invoices(self, revoke_invoices):
+        """Undo the fee invoices with posted credit notes ({cancellation id: credit note id}).
+        The credit note settles what is still open of its fee invoice; what the fee had taken
+        from the customer's payments comes back as credit against the invoices revoke bills
+        again, so the receivable is what it was before the cancellation."""
+        cancellations = self.filtered(lambda c: c.fee_invoice_id.state == "posted")
+        if not cancellations:
+            return {}
+        today = fields.Date.context_today(self)
+        fee_invoices = cancellations.fee_invoice_id
+        credit_notes = fee_invoices._reverse_moves(
+            [cancellation._prepare_fee_credit_note_vals(today) for cancellation in cancellations]
+        )
+        credit_notes.action_post()
+        pairs = list(zip(cancellations, credit_notes, strict=True))
+        reconcile_receivables_each(c.fee_invoice_id | credit_note for c, credit_note in pairs)
+        reconcile_receivables_each(
+            credit_note
+            | revoke_invoices.filtered(lambda m, c=c: m.reversed_entry_id in c.credit_note_ids)
+            for c, credit_note in pairs
+        )
+        return {c.id: credit_note.id for c, credit_note in pairs}
+
+    def _prepare_fee_credit_note_vals(self, date):
+        return {
+            "ref": self.env._("Revoked cancellation: fee invoice %s", self.fee_invoice_id.name),
+            "date": date,
+            "invoice_date": date,
+            "invoice_date_due": False,
+            "invoice_payment_term_id": False,
+        }
+
     def _prepare_revoke_invoice_vals(self, credit_note, date):
         return {
             "ref": self.env._("Revoked cancellation: %s", credit_note.name),
@@ -344,6 +436,25 @@ class SaleOrderCancellation(models.Model):
             "invoice_payment_term_id": credit_note.reversed_entry_id.invoice_payment_term_id.id,
         }
 
+    def _get_fee_message(self):
+        """One sentence on the fee for the chatter, saying when it was waived or changed."""
+        self.ensure_one()
+        currency = self.currency_id
+        if self.fee_policy == "waived":
+            return self.env._(
+                "The reason's cancellation fee of %s was waived.",
+                currency.format(self.reason_fee_amount),
+            )
+        if self.fee_policy == "changed":
+            return self.env._(
+                "Cancellation fee billed: %(amount)s, instead of the reason's fee of %(fee)s.",
+                amount=currency.format(self.fee_amount),
+                fee=currency.format(self.reason_fee_amount),
+            )
+        if self.fee_invoice_id:
+            return self.env._("Cancellation fee billed: %s.", currency.format(self.fee_amount))
+        return False
+
     def _message_summary(self, revoked=False):
         """HTML list of every document the cancellation (or its revoke) touched."""
         if revoked:
@@ -352,6 +463,7 @@ class SaleOrderCancellation(models.Model):
                 (self.env._("New deliveries"), self.revoke_picking_ids),
                 (self.env._("Invoices back to draft"), self.restored_invoice_ids),
                 (self.env._("Invoices reversing the credit notes"), self.revoke_invoice_ids),
+                (self.env._("Credit note of the fee invoice"), self.fee_credit_note_id),
             ]
         else:
             groups = [
@@ -360,6 +472,7 @@ class SaleOrderCancellation(models.Model):
                 (self.env._("Draft invoices cancelled"), self.cancelled_invoice_ids),
                 (self.env._("Credit notes"), self.credit_note_ids),
                 (self.env._("Refunds"), self.refund_payment_ids),
+                (self.env._("Fee invoice"), self.fee_invoice_id),
             ]
         items = Markup()
         for label, records in groups:

@@ -23,6 +23,20 @@ def reconcile_receivables(moves):
         lines.reconcile()
 
 
+def reconcile_receivables_each(groups):
+    """`reconcile_receivables` on each recordset of moves in `groups`, each group on its own
+    (one customer's documents) but in one pass of Odoo's reconciliation for all of them."""
+    plans = []
+    for moves in groups:
+        lines = moves.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+        if any(line.balance > 0 for line in lines) and any(line.balance < 0 for line in lines):
+            plans.append(lines)
+    if plans:
+        plans[0].browse()._reconcile_plan(plans)
+
+
 # ----------------------------------------------------------------------
 # Validation of what RPC clients send to the public methods
 # ----------------------------------------------------------------------

@@ -19,6 +19,21 @@ class SaleOrderCancel(models.TransientModel):
         "Otherwise it stays on the customer's account as credit.",
     )
     can_reverse = fields.Boolean(compute="_compute_can_reverse")
+    fee_currency_id = fields.Many2one(related="order_id.currency_id", string="Fee Currency")
+    fee_applicable = fields.Boolean(compute="_compute_fee_applicable")
+    reason_fee_amount = fields.Monetary(
+        "Fee of the Reason", currency_field="fee_currency_id", compute="_compute_reason_fee_amount"
+    )
+    fee_amount = fields.Monetary(
+        "Cancellation Fee",
+        currency_field="fee_currency_id",
+        compute="_compute_fee_amount",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Billed by a posted invoice, taxes included. The reason sets it; users allowed to "
+        "cancel with reversal may change it, or set 0 to waive it.",
+    )
     impact_line_ids = fields.One2many(
         "sale.order.cancel.impact",
         "wizard_id",
@@ -45,7 +60,34 @@ class SaleOrderCancel(models.TransientModel):
         for wizard in self:
             wizard.can_reverse = allowed
 
-    @api.depends("order_id", "receive_returns", "refund_payments")
+    @api.depends("order_id", "cancel_reason_id")
+    def _compute_fee_applicable(self):
+        for wizard in self:
+            wizard.fee_applicable = wizard.order_id.state == "sale" and bool(
+                wizard.cancel_reason_id
+            )
+
+    @api.depends("order_id", "cancel_reason_id")
+    def _compute_reason_fee_amount(self):
+        for wizard in self:
+            wizard.reason_fee_amount = (
+                wizard.order_id._get_cancel_fee_amount(wizard.cancel_reason_id)
+                if wizard.order_id
+                else 0.0
+            )
+
+    @api.depends("order_id", "cancel_reason_id")
+    def _compute_fee_amount(self):
+        """The reason's fee, as the engine computes it; choosing another reason resets it."""
+        for wizard in self:
+            wizard.fee_amount = wizard.reason_fee_amount
+
+    def _get_fee_argument(self):
+        """The `fee` argument of the engine: what the wizard shows, where a fee applies."""
+        self.ensure_one()
+        return self.fee_amount if self.fee_applicable else None
+
+    @api.depends("order_id", "receive_returns", "refund_payments", "cancel_reason_id", "fee_amount")
     def _compute_impact_line_ids(self):
         """The preview follows the ticked options: it is what cancelling with them does."""
         Impact = self.env["sale.order.cancel.impact"]
@@ -54,6 +96,8 @@ class SaleOrderCancel(models.TransientModel):
                 wizard.order_id.get_cancel_impact(
                     receive_returns=wizard.receive_returns,
                     refund_payments=wizard.refund_payments,
+                    fee=wizard._get_fee_argument(),
+                    reason=wizard.cancel_reason_id,
                 )
             )
 
@@ -66,6 +110,7 @@ class SaleOrderCancel(models.TransientModel):
                 note=self.cancel_note,
                 receive_returns=self.receive_returns,
                 refund_payments=self.refund_payments,
+                fee=self._get_fee_argument(),
             )
             and True
         )

@@ -7,12 +7,14 @@ IMPACT_ACTIONS = [
     ("credit_note", "Credit note"),
     ("refund_payment", "Refund payment"),
     ("customer_credit", "Keep as customer credit"),
+    ("fee_invoice", "Cancellation fee invoice"),
     ("notify_purchase", "Notify purchase"),
     ("cancel_return", "Cancel return"),
     ("new_delivery", "New delivery"),
     ("restore_invoice", "Invoice back to draft"),
     ("reverse_credit_note", "Reverse credit note"),
     ("reconcile_payment", "Refunded amount due again"),
+    ("credit_fee_invoice", "Credit the fee invoice"),
 ]
 
 
