@@ -18,6 +18,7 @@
         "data/mail_activity_type_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_template_data.xml",
+        "data/sale_termination_approval_step_data.xml",
         "data/ir_cron_data.xml",
         "views/sale_termination_reason_views.xml",
         "views/sale_termination_approval_step_views.xml",
