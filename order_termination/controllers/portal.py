@@ -120,7 +120,7 @@ class TerminationPortal(CustomerPortal):
         except ValueError:
             reason = 0
         try:
-            order_sudo._portal_request_termination(reason, comment)
+            order_sudo._portal_request_termination(reason, comment, request.env.user)
         except UserError:
             order_sudo.invalidate_recordset()
             pending = order_sudo._portal_get_termination_request().state in ("draft", "to_approve")

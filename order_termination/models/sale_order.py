@@ -333,13 +333,14 @@ class SaleOrder(models.Model):
             and self._portal_get_termination_reasons()
         )
 
-    def _portal_request_termination(self, reason_id, comment=None):
+    def _portal_request_termination(self, reason_id, comment, customer_user):
         """Create and submit the termination request the customer asked for on the portal:
         origin 'portal', the comment as customer message, no customer confirmation (the
         customer asked), then the normal approvals. Everything is checked here (setting,
         reason offered to customers and of the order's company, order confirmed, not closed,
         no pending request), then the order row is locked and the pending check repeated, so
-        two submissions, even concurrent, create one request."""
+        two submissions, even concurrent, create one request. `customer_user` is who posted
+        the form (the portal user, or the public user for a visitor with the order's link)."""
         self.ensure_one()
         comment = (check_text(self, comment, "comment") or "").strip()[:PORTAL_COMMENT_SIZE]
         if not self.company_id.portal_termination_request:
@@ -360,7 +361,7 @@ class SaleOrder(models.Model):
         self._check_can_request_termination()
         # The requester on record: the customer's portal user, or OdooBot for a visitor who
         # came with the order's link (the public user is nobody).
-        requester = self.env.user
+        requester = customer_user
         if requester._is_public():
             requester = self.env.ref("base.user_root")
         description = self.env._(
