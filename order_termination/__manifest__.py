@@ -27,6 +27,7 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_termination_portal_templates.xml",
+        "report/sale_cancellation_analysis_views.xml",
         "wizard/sale_termination_request_wizard_views.xml",
         "wizard/sale_termination_reject_wizard_views.xml",
         "wizard/sale_order_close_wizard_views.xml",
