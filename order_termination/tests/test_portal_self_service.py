@@ -214,9 +214,7 @@ class TestPortalSelfService(TerminationCase, HttpCase):
         return self.requests()
 
     def _outcome_messages(self, request):
-        return request.message_ids.filtered(
-            lambda m: self.partner_a in m.partner_ids
-        )
+        return request.message_ids.filtered(lambda m: self.partner_a in m.partner_ids)
 
     def test_salesman_sees_and_approver_terminates_with_email(self):
         request = self._portal_request()
