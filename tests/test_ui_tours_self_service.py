@@ -61,6 +61,9 @@ class TestSelfServiceTours(common.OrderEndOfLifeCase, ScreenshotTourCase):
         for _i in range(2):
             order = self.confirmed_order([(self.storable, 1)], partner=self.customer)
             order.cancel_with_reversal(duplicate)
+        invoiced = self.confirmed_order([(self.storable, 3)], partner=self.customer)
+        self.invoice(invoiced)
+        invoiced.cancel_with_reversal(self.reason)
         revoked = self.confirmed_order([(self.storable, 1)], partner=self.customer)
         revoked.cancel_with_reversal(self.reason)
         revoked.revoke_cancel("Tour: cancelled by mistake")

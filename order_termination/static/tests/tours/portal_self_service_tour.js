@@ -47,6 +47,7 @@ tours.add("order_termination_portal_request_tour", {
             content: "The request's state is on the order page",
             trigger: "#termination_request_status:contains(we are reviewing it)",
         },
+        screenshot("portal_cancellation_status", "#termination_request_status"),
         {
             content: "No second request is offered",
             trigger: "body:not(:has(#o_termination_request_btn))",
