@@ -1,5 +1,7 @@
 import re
+from unittest.mock import patch
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import TerminationCase
@@ -143,6 +145,23 @@ class TestPortalSelfService(TerminationCase, HttpCase):
         self.assertRedirect(self.post(), "termination_message=requested")
         self.assertRedirect(self.post(), "termination_message=pending")
         self.assertEqual(len(self.requests()), 1, msg="the second submission creates nothing")
+
+    def test_concurrent_submission_is_refused_politely(self):
+        """While another submission holds the order's row (a double click), the second is
+        refused by the lock as `lock_for_update` refuses it (NOWAIT), nothing is kept, and
+        the customer is sent back politely. Real concurrency: bin/run-races."""
+
+        def locked(records):
+            raise UserError(f"{records.name} is being changed by someone else right now.")
+
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        target = "odoo.addons.order_termination.models.sale_order.lock_for_update"
+        with patch(target, side_effect=locked) as lock:
+            response = self.post()
+        self.assertEqual(lock.call_args.args[0], self.order, msg="the order's row is locked")
+        self.assertRedirect(response, "termination_message=refused")
+        self.assertFalse(self.requests(), msg="the refused submission keeps nothing")
+        self.assertEqual(self.order.termination_state, False, msg="the order is not on hold")
 
     def test_wrong_token_and_foreign_order(self):
         foreign = self.order.copy({"partner_id": self.partner_b.id})
