@@ -22,25 +22,21 @@ class SaleCancellationAnalysis(models.Model):
     _order = "date desc, id desc"
 
     cancellation_id = fields.Many2one("sale.order.cancellation", readonly=True)
-    order_id = fields.Many2one("sale.order", "Order", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", "Company Currency", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
-    cancelled_by_id = fields.Many2one("res.users", "Cancelled By", readonly=True)
+    cancelled_by_id = fields.Many2one("res.users", readonly=True)
     date = fields.Datetime("Cancelled On", readonly=True)
     kind = fields.Selection(
         [("cancellation", "Cancellation"), ("termination", "Termination")],
         readonly=True,
     )
     cancel_reason_id = fields.Many2one("sale.cancel.reason", "Cancellation Reason", readonly=True)
-    termination_request_id = fields.Many2one(
-        "sale.termination.request", "Termination Request", readonly=True
-    )
-    termination_reason_id = fields.Many2one(
-        "sale.termination.reason", "Termination Reason", readonly=True
-    )
+    termination_request_id = fields.Many2one("sale.termination.request", readonly=True)
+    termination_reason_id = fields.Many2one("sale.termination.reason", readonly=True)
     origin = fields.Selection(
         [("internal", "Internal"), ("portal", "Customer Portal")],
         "Requested On",
@@ -95,7 +91,7 @@ class SaleCancellationAnalysis(models.Model):
                 ORDER BY c.state = 'revoked', c.date DESC, c.id DESC
             ) = 1 THEN 1 ELSE 0 END AS order_count,
             CASE WHEN c.state = 'revoked' THEN 100.0 ELSE 0.0 END AS revoke_rate,
-            so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount_total,
+            c.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount_total,
             COALESCE(credit.amount, 0.0) AS amount_reversed,
             tr.decision_days AS decision_days
             """

@@ -152,7 +152,7 @@ class TestPortalSelfService(TerminationCase, HttpCase):
         the customer is sent back politely. Real concurrency: bin/run-races."""
 
         def locked(records):
-            raise UserError(f"{records.name} is being changed by someone else right now.")
+            raise UserError(records.env._("%s is being changed by someone else.", records.name))
 
         self.authenticate(self.portal_user.login, self.portal_user.login)
         target = "odoo.addons.order_termination.models.sale_order.lock_for_update"
