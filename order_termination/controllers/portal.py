@@ -1,7 +1,8 @@
 from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.urls import url_encode
 
 from odoo import http
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import consteq
 
@@ -94,3 +95,39 @@ class TerminationPortal(CustomerPortal):
         return request.redirect(
             f"/my/terminations/{request_id}?access_token={access_token}&message={message}"
         )
+
+    @http.route(
+        "/my/orders/<int:order_id>/request_termination",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_order_request_termination(
+        self, order_id, access_token=None, reason_id=None, comment=None, **kwargs
+    ):
+        """The customer asks to cancel their confirmed order ("Request cancellation" on the
+        order page). Access is checked as core checks it for the order page; whatever goes
+        wrong, the customer is sent back with a polite message, never an error page."""
+        try:
+            order_sudo = self._document_check_access(
+                "sale.order", order_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my?termination_message=no_access")
+        try:
+            reason = int(reason_id or 0)
+        except ValueError:
+            reason = 0
+        try:
+            order_sudo._portal_request_termination(reason, comment, request.env.user)
+        except UserError:
+            order_sudo.invalidate_recordset()
+            pending = order_sudo._portal_get_termination_request().state in ("draft", "to_approve")
+            message = "pending" if pending else "refused"
+        else:
+            message = "requested"
+        params = {"termination_message": message}
+        if access_token:
+            params["access_token"] = access_token
+        return request.redirect(f"{order_sudo.access_url}?{url_encode(params)}")

@@ -24,6 +24,12 @@ class ResCompany(models.Model):
         help="Orders that are delivered, invoiced and paid for this many days are closed by a "
         "daily scheduled action. 0 disables automatic closing.",
     )
+    portal_termination_request = fields.Boolean(
+        string="Customers Request Cancellation Online",
+        default=False,
+        help="Customers may ask on their portal order page to cancel a confirmed order, with a "
+        "reason offered to customers; the request then goes through the approvals.",
+    )
 
     @api.constrains("auto_close_days")
     def _check_auto_close_days(self):

@@ -8,3 +8,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.termination_notify_group_ids", readonly=False
     )
     auto_close_days = fields.Integer(related="company_id.auto_close_days", readonly=False)
+    portal_termination_request = fields.Boolean(
+        related="company_id.portal_termination_request", readonly=False
+    )

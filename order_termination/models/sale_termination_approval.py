@@ -40,7 +40,17 @@ class SaleTerminationApproval(models.Model):
         readonly=True,
     )
     reviewer_id = fields.Many2one("res.users", readonly=True)
+    pending_date = fields.Datetime(
+        "Opened On", readonly=True, help="When the line became pending (its approvers' turn)."
+    )
     review_date = fields.Datetime(readonly=True)
+    decision_days = fields.Float(
+        "Days to Decision",
+        compute="_compute_decision_days",
+        store=True,
+        aggregator="avg",
+        help="Time between the line's opening and its approval or rejection.",
+    )
     comment = fields.Text(readonly=True)
     can_review = fields.Boolean(compute="_compute_can_review")
     deadline = fields.Datetime(
@@ -80,11 +90,20 @@ class SaleTerminationApproval(models.Model):
             return False
         return self.allow_self_approval or self.request_id.user_id != user
 
+    @api.depends("pending_date", "review_date")
+    def _compute_decision_days(self):
+        for approval in self:
+            if approval.pending_date and approval.review_date:
+                delta = approval.review_date - approval.pending_date
+                approval.decision_days = delta.total_seconds() / 86400.0
+            else:
+                approval.decision_days = False
+
     def _set_pending(self):
         """Open these lines and give each active internal member of their group an activity;
         a line nobody may decide is said out loud instead of waiting in silence."""
-        self.write({"state": "pending"})
         now = fields.Datetime.now()
+        self.write({"state": "pending", "pending_date": now})
         for approval in self:
             if approval.step_id.deadline_days:
                 approval.deadline = fields.Datetime.add(now, days=approval.step_id.deadline_days)

@@ -20,6 +20,11 @@ class SaleTerminationReason(models.Model):
         help="Requests with this reason ask the customer to confirm the termination on the "
         "portal before it is executed (the requester may change it per request)."
     )
+    customer_selectable = fields.Boolean(
+        string="Offered to Customers",
+        help="Customers choose among these reasons when they request the cancellation of "
+        "their order on the portal.",
+    )
     cancel_reason_id = fields.Many2one(
         "sale.order.cancel.reason",
         string="Cancellation Reason",

@@ -66,6 +66,15 @@ class SaleTerminationRequest(models.Model):
         default=lambda self: self.env.user,
     )
     request_date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    origin = fields.Selection(
+        [("internal", "Internal"), ("portal", "Customer Portal")],
+        default="internal",
+        required=True,
+        readonly=True,
+        index=True,
+        help="Customer Portal: the customer asked for the cancellation on their order page; "
+        "they are emailed the outcome.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -221,6 +230,11 @@ class SaleTerminationRequest(models.Model):
         return steps.filtered(lambda step: step._applies_to(self.order_id))
 
     def _prepare_approval_vals_list(self):
+        steps = self._get_applicable_steps()
+        if not steps and self.origin == "portal":
+            # A customer's request is never decided by nobody (nor executed with the rights of
+            # whoever submitted it): without an applicable step, termination managers decide.
+            steps = self.env.ref("order_termination.approval_step_customer_request").sudo()
         return [
             {
                 "step_id": step.id,
@@ -229,7 +243,7 @@ class SaleTerminationRequest(models.Model):
                 "allow_self_approval": step.allow_self_approval,
                 "state": "waiting",
             }
-            for step in self._get_applicable_steps()
+            for step in steps
         ]
 
     def _advance(self):
@@ -266,6 +280,18 @@ class SaleTerminationRequest(models.Model):
         self.ensure_one()
         self._portal_ensure_token()
         template = self.env.ref("order_termination.mail_template_termination_confirmation")
+        self.with_context(mail_post_autofollow=False).message_post_with_source(
+            template,
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.partner_id.ids,
+        )
+
+    def _send_customer_outcome(self):
+        """Tell the customer who asked on the portal how their request ended, the way the
+        confirmation email reaches them: a template posted on the request to the customer only.
+        The template shows the customer's own message and the outcome, nothing internal."""
+        self.ensure_one()
+        template = self.env.ref("order_termination.mail_template_termination_outcome")
         self.with_context(mail_post_autofollow=False).message_post_with_source(
             template,
             subtype_xmlid="mail.mt_comment",
@@ -367,6 +393,8 @@ class SaleTerminationRequest(models.Model):
                 body=request._get_finish_message(state, comment),
                 subtype_xmlid="order_termination.mt_order_termination_decided",
             )
+            if request.origin == "portal":
+                request.sudo()._send_customer_outcome()
 
     def _get_finish_message(self, state, comment):
         self.ensure_one()
@@ -588,6 +616,8 @@ class SaleTerminationRequest(models.Model):
         )
         self.sudo().write({"cancellation_id": cancellations[:1].id})
         request._notify_terminated()
+        if self.origin == "portal":
+            self.sudo()._send_customer_outcome()
         return effects
 
     def _record_execution_failure(self, error, user):

@@ -9,3 +9,5 @@ from . import test_close_refund
 from . import test_termination_preview
 from . import test_approval_deadlines
 from . import test_termination_fee
+from . import test_portal_self_service
+from . import test_cancellation_analysis

@@ -360,6 +360,15 @@ class World:
 def portal_confirm(url, request_id, token):
     """Open the customer's page in a fresh session, then POST the confirmation; the HTTP status
     (redirects are not followed: 303 is the normal answer)."""
+    data = {"access_token": token, "decision": "confirm", "comment": "Yes, terminate it."}
+    return portal_post(
+        url, f"/my/terminations/{request_id}", f"/my/terminations/{request_id}/respond", token, data
+    )
+
+
+def portal_post(url, page_path, post_path, token, data):
+    """Open `page_path` with the token in a fresh session (for its CSRF token), then POST
+    `data` to `post_path`; the HTTP status and the redirect's Location (or the error body)."""
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -367,18 +376,17 @@ def portal_confirm(url, request_id, token):
 
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
-    page_url = f"{url}/my/terminations/{request_id}?access_token={urllib.parse.quote(token)}"
+    page_url = f"{url}{page_path}?access_token={urllib.parse.quote(token)}"
     with opener.open(page_url, timeout=300) as resp:
         html = resp.read().decode()
     match = re.search(r'name="csrf_token"\s+value="([^"]+)"', html) or re.search(
         r'csrf_token["\']?\s*[:=]\s*["\']([0-9a-f]+o?\d*)["\']', html
     )
-    data = {"access_token": token, "decision": "confirm", "comment": "Yes, terminate it."}
     if match:
         data["csrf_token"] = match.group(1)
     body = urllib.parse.urlencode(data).encode()
     try:
-        with opener.open(f"{url}/my/terminations/{request_id}/respond", body, timeout=300) as resp:
+        with opener.open(f"{url}{post_path}", body, timeout=300) as resp:
             return resp.status, resp.headers.get("Location", "")
     except urllib.error.HTTPError as error:
         # Redirects are not followed: urllib reports the 303 as an "error" carrying Location.
@@ -558,6 +566,48 @@ class DoublePortalConfirmation(Scenario):
             raise RpcError("odoo.exceptions.UserError", f"answer not taken: {body}")
 
 
+class DoublePortalRequest(Scenario):
+    """The customer's cancellation request posted twice at once on the order page."""
+
+    name = "double portal request"
+    calls = ("request_1", "request_2")
+    symmetric = True
+
+    def prepare(self, count):
+        w = self.world
+        w.admin("res.company", "write", [w.company_id], {"portal_termination_request": True})
+        self.reason = w.admin(
+            "sale.termination.reason",
+            "create",
+            {"name": f"Race customer reason {w.label}", "customer_selectable": True},
+        )
+        order_ids = w.orders(count, invoice=False)
+        for order_id in order_ids:
+            w.admin("sale.order", "write", [order_id], {"access_token": f"race-{order_id}"})
+        return [(o, {"token": f"race-{o}"}) for o in order_ids]
+
+    def call(self, name, subject):
+        order_id, token = subject[0], subject[1]["token"]
+        data = {"access_token": token, "reason_id": self.reason, "comment": "Please cancel."}
+        status, body = portal_post(
+            self.world.url,
+            f"/my/orders/{order_id}",
+            f"/my/orders/{order_id}/request_termination",
+            token,
+            data,
+        )
+        if status >= 500:
+            raise RpcError(f"HTTP {status}", body)
+        if status >= 400:
+            raise RpcError("odoo.exceptions.UserError", f"HTTP {status}")
+        answer = re.search(r"termination_message=(\w+)", body)
+        if not answer or answer.group(1) != "requested":
+            raise RpcError(
+                "odoo.exceptions.UserError",
+                f"request not taken: {answer.group(1) if answer else body[:300]}",
+            )
+
+
 class CloseVsCancel(Scenario):
     """A settled order (a paid service): one manager closes it while another cancels it."""
 
@@ -588,6 +638,7 @@ SCENARIOS = (
     CancelVsRevoke,
     ParallelApprovals,
     DoublePortalConfirmation,
+    DoublePortalRequest,
     CloseVsCancel,
 )
 

@@ -342,6 +342,16 @@ tours.add("order_addons_menus_tour", {
             "Closed Orders"
         ),
         ...openMenu(
+            "sale.menu_sale_report",
+            "order_termination.menu_sale_cancellation_analysis",
+            "Cancellation Analysis"
+        ),
+        ...openMenu(
+            "sale.menu_sale_report",
+            "order_termination.menu_sale_termination_approval_analysis",
+            "Approval Decision Times"
+        ),
+        ...openMenu(
             "sale.menu_sale_config",
             "order_revoke_cancel.menu_sale_cancel_reason",
             "Cancellation Reasons"
@@ -369,6 +379,10 @@ tours.add("order_addons_menus_tour", {
         {
             content: "... and the Termination settings",
             trigger: ".o_form_view #auto_close_days:contains(Close Settled Orders Automatically)",
+        },
+        {
+            content: "... with the customers' cancellation requests",
+            trigger: ".o_form_view #portal_termination_request:contains(Customers Request Cancellation Online)",
         },
     ],
 });
