@@ -47,6 +47,7 @@ class TerminationPortal(CustomerPortal):
                 customer=True,
                 receive_returns=termination_sudo.receive_returns,
                 refund_payments=termination_sudo.refund_payments,
+                reason=termination_sudo.reason_id,
             )
             if waiting
             else [],

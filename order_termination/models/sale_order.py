@@ -1018,14 +1018,17 @@ class SaleOrder(models.Model):
     # What termination means (wizard preview and portal page)
     # ------------------------------------------------------------------
     def _get_termination_impact_lines(
-        self, customer=False, receive_returns=False, refund_payments=False
+        self, customer=False, receive_returns=False, refund_payments=False, reason=None
     ):
-        """Plain sentences, one per document the termination with these options would touch;
-        for the customer, internal documents (purchases) are left out."""
+        """Plain sentences, one per document the termination with these options would touch,
+        with the fee of the termination `reason` (its cancel reason's); for the customer,
+        internal documents (purchases) are left out."""
         self.ensure_one()
         lines = []
         impact = self.sudo().get_cancel_impact(
-            receive_returns=receive_returns, refund_payments=refund_payments
+            receive_returns=receive_returns,
+            refund_payments=refund_payments,
+            reason=reason._get_cancel_reason() if reason else None,
         )
         for item in impact:
             if customer and item["action"] == "notify_purchase":
@@ -1055,13 +1058,16 @@ class SaleOrder(models.Model):
             "notify_purchase": self.env._(
                 "Purchase %s is cancelled or reduced, or its buyer is asked to act.", item["name"]
             ),
+            "fee_invoice": self.env._("A cancellation fee of %s is invoiced.", amount),
         }
         return messages.get(item["action"], item["name"])
 
-    def _get_termination_impact_html(self, receive_returns=False, refund_payments=False):
+    def _get_termination_impact_html(
+        self, receive_returns=False, refund_payments=False, reason=None
+    ):
         lines = (
             self._get_termination_impact_lines(
-                receive_returns=receive_returns, refund_payments=refund_payments
+                receive_returns=receive_returns, refund_payments=refund_payments, reason=reason
             )
             if self
             else []

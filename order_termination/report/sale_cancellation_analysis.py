@@ -11,8 +11,8 @@ class SaleCancellationAnalysis(models.Model):
     cancellation in force, else the latest), so its sum counts each order once. The views
     leave revoked cancellations out by default and use `order_count` as their measure.
 
-    Extending: add a column in `_select()` and the field of the same name (e.g. the fees
-    kept: `c.fee_amount AS fee_amount` with `fee_amount = fields.Monetary(...)`).
+    Extending: add a column in `_select()` (and a join in `_from()`) and the field of the
+    same name.
     """
 
     _name = "sale.cancellation.analysis"
@@ -62,6 +62,12 @@ class SaleCancellationAnalysis(models.Model):
         readonly=True,
         help="Posted credit notes of the cancellation, in the company currency.",
     )
+    fee_kept = fields.Monetary(
+        "Fees Kept",
+        readonly=True,
+        help="Cancellation fees billed, in company currency; none once the cancellation is "
+        "revoked (revoke credits the fee invoice).",
+    )
     decision_days = fields.Float(
         "Days to Decision",
         readonly=True,
@@ -95,6 +101,8 @@ class SaleCancellationAnalysis(models.Model):
             CASE WHEN c.state = 'revoked' THEN 100.0 ELSE 0.0 END AS revoke_rate,
             c.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount_total,
             COALESCE(credit.amount, 0.0) AS amount_reversed,
+            CASE WHEN c.state = 'revoked' THEN 0.0
+                 ELSE COALESCE(fee.amount_total_signed, 0.0) END AS fee_kept,
             tr.decision_days AS decision_days
             """
         )
@@ -113,6 +121,7 @@ class SaleCancellationAnalysis(models.Model):
                   JOIN account_move move ON move.id = rel.account_move_id
                  WHERE rel.sale_order_cancellation_id = c.id AND move.state = 'posted'
             ) credit ON TRUE
+            LEFT JOIN account_move fee ON fee.id = c.fee_invoice_id AND fee.state = 'posted'
             """
         )
 

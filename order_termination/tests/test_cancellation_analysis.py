@@ -117,6 +117,31 @@ class TestCancellationAnalysis(TerminationCase):
         )
         self.assertGreaterEqual(row.decision_days, 0.0, msg="the time to decision is kept")
 
+    def test_fees_kept_until_revoked(self):
+        fee_reason = self.env["sale.order.cancel.reason"].create(
+            {"name": "Late cancellation", "fee_type": "fixed", "fee_value": 40.0}
+        )
+        kept = self.confirmed_order()
+        kept.cancel_with_reversal(fee_reason)
+        given_back = self.confirmed_order()
+        given_back.cancel_with_reversal(fee_reason)
+        given_back.revoke_cancel("The fee was waived after all.")
+        self.orders |= kept | given_back
+        self.env.flush_all()
+
+        self.assertEqual(
+            self.rows(domain=[("order_id", "=", kept.id)]).fee_kept, 40.0, msg="fee billed"
+        )
+        self.assertEqual(
+            self.rows(domain=[("order_id", "=", given_back.id)]).fee_kept,
+            0.0,
+            msg="revoke credited the fee",
+        )
+        total = self.env["sale.cancellation.analysis"].read_group(
+            [("order_id", "in", self.orders.ids)], ["fee_kept:sum"], []
+        )[0]["fee_kept"]
+        self.assertEqual(total, 40.0, msg="the report sums the fees kept")
+
     def test_decision_time_per_step(self):
         approval = self.termination.approval_ids
         self.assertEqual(approval.step_id, self.step_wh)

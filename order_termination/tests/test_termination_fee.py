@@ -46,3 +46,17 @@ class TestTerminationFee(TerminationCase):
         self.assertEqual(order.state, "cancel", msg="terminated")
         self.assertEqual(request.cancellation_id.fee_amount, 40.0, msg="the fee is billed")
         self.assertAlmostEqual(self.receivable(), 40.0, msg="and due")
+
+    def test_request_preview_and_customer_page_show_the_fee(self):
+        order = self.confirmed_order()
+        wizard = (
+            self.env["sale.termination.request.wizard"]
+            .with_user(self.requester)
+            .create({"order_id": order.id, "reason_id": self.reason.id, "description": "x"})
+        )
+        self.assertIn("A cancellation fee of", wizard.impact_html, msg="the requester sees it")
+        self.assertIn("40.00", wizard.impact_html, msg="with its amount")
+        lines = order._get_termination_impact_lines(customer=True, reason=self.reason)
+        self.assertTrue(
+            any("A cancellation fee of" in line for line in lines), msg="so does the customer"
+        )

@@ -27,11 +27,13 @@ class SaleTerminationRequestWizard(models.TransientModel):
         for wizard in self:
             wizard.customer_confirmation = wizard.reason_id.customer_confirmation
 
-    @api.depends("order_id", "receive_returns", "refund_payments")
+    @api.depends("order_id", "reason_id", "receive_returns", "refund_payments")
     def _compute_impact_html(self):
         for wizard in self:
             wizard.impact_html = wizard.order_id._get_termination_impact_html(
-                receive_returns=wizard.receive_returns, refund_payments=wizard.refund_payments
+                receive_returns=wizard.receive_returns,
+                refund_payments=wizard.refund_payments,
+                reason=wizard.reason_id,
             )
 
     def action_confirm(self):
