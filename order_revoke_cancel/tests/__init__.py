@@ -11,3 +11,4 @@ from . import test_action_draft
 from . import test_order_display
 from . import test_foreign_currency
 from . import test_consolidated_invoice
+from . import test_soak_findings
