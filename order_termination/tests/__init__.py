@@ -8,3 +8,4 @@ from . import test_order_buttons
 from . import test_close_refund
 from . import test_termination_preview
 from . import test_approval_deadlines
+from . import test_short_close_multistep
