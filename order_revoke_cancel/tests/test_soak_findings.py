@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.tests import tagged, users
 
-from .common import SALES_MANAGER_GROUPS, OrderEndOfLifeCase
+from .common import OrderEndOfLifeCase
 
 
 @tagged("post_install", "-at_install")

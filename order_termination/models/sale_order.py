@@ -755,9 +755,10 @@ class SaleOrder(models.Model):
 
     def _short_close(self, refund_payments=False):
         """Forced close: settle the order at what was delivered. Open deliveries and pending
-        returns are cancelled, goods picked or packed but not shipped go back to stock, and what was invoiced beyond the deliveries is credited by the
-        reversal engine of order_revoke_cancel (refunded or kept as credit as for a
-        cancellation). Returns the order values recording it, for `reopen`."""
+        returns are cancelled, goods picked or packed but not shipped go back to stock, and
+        what was invoiced beyond the deliveries is credited by the reversal engine of
+        order_revoke_cancel (refunded or kept as credit as for a cancellation). Returns the
+        order values recording it, for `reopen`."""
         self.ensure_one()
         pickings = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
         pickings.action_cancel()
