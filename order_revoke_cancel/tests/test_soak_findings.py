@@ -60,17 +60,24 @@ class TestSoakFindings(OrderEndOfLifeCase):
             wizard.create({}).process()
 
     # ---- revoke plans the chain again, lot-tracked lines included ------------------------------
-    @users("orc_sales_manager")
-    def test_revoke_after_partial_ship_delivers_lot_line_again(self):
-        """pick done, ship in part, invoiced, cancelled with every option, revoked: both
-        lines go through pick and ship again, the lots reserved by the normal reservation."""
+    def cancelled_partly_shipped_order(self):
+        """pick_ship: paint (lot) 2 and chairs 7 picked, 1 and 5 shipped, invoiced, then
+        cancelled by a sales manager with every option."""
         self.warehouse.delivery_steps = "pick_ship"
         order = self.confirmed_order([(self.lot_product, 2), (self.storable, 7)])
         self.validate(self.open_picking(order, self.warehouse.pick_type_id))
         self.ship_part(order, {self.lot_product: 1, self.storable: 5})
         self.invoice(order)
-        order = order.with_user(self.env.user)
-        order.cancel_with_reversal(self.reason, receive_returns=True, refund_payments=True)
+        order.with_user(self.sales_manager).cancel_with_reversal(
+            self.reason, receive_returns=True, refund_payments=True
+        )
+        return order
+
+    @users("orc_sales_manager")
+    def test_revoke_after_partial_ship_delivers_lot_line_again(self):
+        """pick done, ship in part, invoiced, cancelled with every option, revoked: both
+        lines go through pick and ship again, the lots reserved by the normal reservation."""
+        order = self.cancelled_partly_shipped_order().with_user(self.env.user)
         self.assertStock(
             {"stock": 600, "packing": 0, "output": 0, "customers": 0},
             self.lot_product,
@@ -97,3 +104,15 @@ class TestSoakFindings(OrderEndOfLifeCase):
             self.lot_product,
             msg="delivered once",
         )
+
+    @users("plain_salesman")
+    def test_salesman_sees_the_revoke_deliver_lot_line_again(self):
+        order = self.cancelled_partly_shipped_order().with_user(self.env.user)
+
+        impact = order.get_revoke_impact()
+
+        deliveries = [line for line in impact if line["action"] == "new_delivery"]
+        self.assertEqual(
+            [line["quantity"] for line in deliveries], [9], msg="2 paint and 7 chairs again"
+        )
+        self.assertEqual(order.state, "cancel", msg="a preview changes nothing")
