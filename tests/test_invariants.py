@@ -48,6 +48,9 @@ SOAK_SECONDS = int(os.environ.get("SOAK_SECONDS") or 0)
 SOAK_BATCH = 25
 CI_EXAMPLES = 30
 MAX_STEPS = 8
+# CI keeps its histories a little shorter so that 30 of them, with every feature, stay well
+# under 90 s of run time; the soak plays the long ones.
+CI_MAX_STEPS = 6
 
 # Everything the machine can do. CI draws only the features that are green at the branch's
 # final commit; the soak draws every one of them, so it shows what is still broken.
@@ -64,7 +67,8 @@ ALL_FEATURES = frozenset(
         "short_close",  # forced close of an unfinished order (manager), reopen
     }
 )
-CI_FEATURES = frozenset({"draft_invoice", "close"})
+# Every feature: the soak of the final commit ran them all without a violation (issue 6).
+CI_FEATURES = ALL_FEATURES
 
 
 def _features():
@@ -236,7 +240,8 @@ class TestEngineInvariants(common.OrderEndOfLifeCase):
             self.cancel_snapshots = {}
             self.close_snapshots = {}
             self._start_history(data)
-            n_steps = data.draw(st.integers(2, MAX_STEPS), label="steps")
+            longest = MAX_STEPS if SOAK_EXAMPLES else CI_MAX_STEPS
+            n_steps = data.draw(st.integers(2, longest), label="steps")
             for _ in range(n_steps):
                 step = self._draw_step(data)
                 if step is None:
