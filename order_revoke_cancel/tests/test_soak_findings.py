@@ -116,3 +116,101 @@ class TestSoakFindings(OrderEndOfLifeCase):
             [line["quantity"] for line in deliveries], [9], msg="2 paint and 7 chairs again"
         )
         self.assertEqual(order.state, "cancel", msg="a preview changes nothing")
+
+    # ---- an edited credit note, then cancel / revoke cycles ------------------------------------
+    def wizard_credit_note(self, invoice, quantity, price):
+        """A credit note made with the reversal wizard, edited to `quantity` at `price`."""
+        reversal = (
+            invoice.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Damaged"})
+        )
+        credit_note = invoice.browse(reversal.refund_moves()["res_id"])
+        credit_note.invoice_line_ids.write({"quantity": quantity, "price_unit": price})
+        credit_note.action_post()
+        return credit_note
+
+    def billed(self, order):
+        """What the order's lines are billed net of credit notes (posted entries)."""
+        return sum(
+            (1 if line.move_id.move_type == "out_invoice" else -1) * line.price_total
+            for line in order.order_line.invoice_lines
+            if line.parent_state == "posted"
+        )
+
+    def edited_credit_cancelled_and_revoked_order(self):
+        """2 chairs invoiced (200), a wizard credit note edited to 2 at 50 (100), cancelled
+        (credit of the 100 left: an amount without quantity) and revoked by a sales manager."""
+        order = self.confirmed_order([(self.storable, 2), (self.lot_product, 8)])
+        invoice = self.invoice(order)
+        self.wizard_credit_note(invoice.with_user(self.sales_manager), 2, 50.0)
+        self.assertEqual(self.billed(order), 100.0, msg="200 billed, 100 credited")
+        as_manager = order.with_user(self.sales_manager)
+        as_manager.cancel_with_reversal(self.reason, refund_payments=True)
+        as_manager.revoke_cancel(note="Back on")
+        self.assertEqual(self.billed(order), 100.0, msg="billed 100 again")
+        return order
+
+    @users("orc_sales_manager")
+    def test_edited_credit_note_then_cancel_revoke_cancel_credits_exactly(self):
+        order = self.edited_credit_cancelled_and_revoked_order().with_user(self.env.user)
+        receivable = self.receivable()
+        preview = [
+            line["amount"] for line in order.get_cancel_impact() if line["action"] == "credit_note"
+        ]
+
+        cancellation = order.cancel_with_reversal(self.reason)
+
+        self.assertEqual(
+            cancellation.credit_note_ids.mapped("amount_total"), [100.0], msg="credits the 100"
+        )
+        self.assertEqual(preview, [100.0], msg="the preview showed what was posted")
+        self.assertEqual(self.billed(order), 0.0, msg="nothing billed any more")
+        self.assertAlmostEqual(self.receivable(), receivable - 100.0, msg="receivable -100")
+
+    @users("plain_salesman")
+    def test_salesman_preview_of_cancel_after_edited_credit_note(self):
+        order = self.edited_credit_cancelled_and_revoked_order().with_user(self.env.user)
+
+        impact = order.get_cancel_impact()
+
+        self.assertEqual(
+            [line["amount"] for line in impact if line["action"] == "credit_note"],
+            [100.0],
+            msg="the 100 still billed is credited, not 200",
+        )
+        self.assertEqual(order.state, "sale", msg="a preview changes nothing")
+
+    # ---- returns of a pack and a pick with lots, received by the warehouse ----------------------
+    @users("orc_sales_manager")
+    def test_lot_returns_of_pack_and_pick_received_in_order(self):
+        """pick_pack_ship: all picked, part packed, cancelled without receiving: the pick's
+        return waits for the pack's, then reserves the lots it brought back (the soak's
+        warehouse had validated both at once, which Odoo refuses for lots)."""
+        self.warehouse.delivery_steps = "pick_pack_ship"
+        order = self.confirmed_order([(self.lot_product, 6), (self.storable, 7)])
+        self.validate(self.open_picking(order, self.warehouse.pick_type_id))
+        self.validate(self.open_picking(order, self.warehouse.pack_type_id), qty=3)
+        cancellation = order.with_user(self.env.user).cancel_with_reversal(self.reason)
+        returns = cancellation.return_picking_ids
+        pack_return = returns.filtered(
+            lambda p: p.return_id.picking_type_id == self.warehouse.pack_type_id
+        )
+        pick_return = returns - pack_return
+        self.assertEqual(pack_return.state, "assigned", msg="the pack return is ready")
+
+        self.receive(pack_return)
+        pick_return.action_assign()
+        self.assertEqual(pick_return.state, "assigned", msg="the pick return has its goods now")
+        self.assertEqual(
+            sum(pick_return.move_line_ids.filtered("lot_id").mapped("quantity")),
+            6,
+            msg="all the paint, by lot",
+        )
+        self.receive(pick_return)
+
+        self.assertStock(
+            {"stock": 600, "packing": 0, "output": 0, "customers": 0},
+            self.lot_product,
+            msg="the lots are back in stock",
+        )
