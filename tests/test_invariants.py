@@ -48,6 +48,9 @@ SOAK_SECONDS = int(os.environ.get("SOAK_SECONDS") or 0)
 SOAK_BATCH = 25
 CI_EXAMPLES = 30
 MAX_STEPS = 8
+# CI keeps its histories a little shorter so that 30 of them, with every feature, stay well
+# under 90 s of run time; the soak plays the long ones.
+CI_MAX_STEPS = 6
 
 # Everything the machine can do. CI draws only the features that are green at the branch's
 # final commit; the soak draws every one of them, so it shows what is still broken.
@@ -64,7 +67,8 @@ ALL_FEATURES = frozenset(
         "short_close",  # forced close of an unfinished order (manager), reopen
     }
 )
-CI_FEATURES = frozenset({"draft_invoice", "close"})
+# Every feature: the soak of the final commit ran them all without a violation (issue 6).
+CI_FEATURES = ALL_FEATURES
 
 
 def _features():
@@ -236,7 +240,8 @@ class TestEngineInvariants(common.OrderEndOfLifeCase):
             self.cancel_snapshots = {}
             self.close_snapshots = {}
             self._start_history(data)
-            n_steps = data.draw(st.integers(2, MAX_STEPS), label="steps")
+            longest = MAX_STEPS if SOAK_EXAMPLES else CI_MAX_STEPS
+            n_steps = data.draw(st.integers(2, longest), label="steps")
             for _ in range(n_steps):
                 step = self._draw_step(data)
                 if step is None:
@@ -444,7 +449,7 @@ class TestEngineInvariants(common.OrderEndOfLifeCase):
             f"{self._label(order)}: receive pending returns"
             + (" in part (backorder)" if partial else ""),
             order,
-            lambda: self._validate(returns, quantities),
+            lambda: self._receive(returns, quantities),
         )
 
     def _draw_invoice(self, data, order):
@@ -563,6 +568,32 @@ class TestEngineInvariants(common.OrderEndOfLifeCase):
                 f"validating {', '.join(pickings.mapped('name'))} opened {res.get('res_model')}",
             )
 
+    def _receive(self, returns, quantities):
+        """Receive returns as a warehouse does: a return of a pick waits for the return of the
+        pack that brings its goods back to Packing, so the returns are received in that order;
+        lots and serial numbers can only be received where they are (what the return reserved
+        once the earlier returns are in)."""
+        pending = returns
+        while pending:
+            wave = (
+                pending.filtered(
+                    lambda p, pending=pending: not (p.move_ids.move_orig_ids & pending.move_ids)
+                )
+                or pending
+            )
+            wave.with_user(self.manager).action_assign()
+            wanted = {}
+            for move in wave.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+                qty = quantities.get(move.id, 0.0)
+                if move.has_tracking != "none":
+                    qty = min(qty, move.quantity)
+                if qty > 0:
+                    wanted[move.id] = qty
+            ready = wave.filtered(lambda p, wanted=wanted: set(p.move_ids.ids) & set(wanted))
+            if ready:
+                self._validate(ready, wanted)
+            pending -= wave
+
     def _invoice(self, orders, post):
         invoices = orders.with_user(self.manager)._create_invoices()
         if post:
@@ -661,7 +692,12 @@ class TestEngineInvariants(common.OrderEndOfLifeCase):
         """Why the step must be refused (contract), or False."""
         if step.kind != "force_close":
             return False
-        lines = before["orders"][step.orders.id]["lines"]
+        order = step.orders
+        if order.invoice_ids.filtered(lambda m: m.state == "draft"):
+            # A short close settles what is posted: a draft invoice would be counted as
+            # invoiced, then posted or not after the order was settled without it.
+            return "a forced close while an invoice is draft is refused"
+        lines = before["orders"][order.id]["lines"]
         if any(line["delivered"] > line["invoiced"] + TOLERANCE for line in lines.values()):
             return "a forced close while delivered goods are not invoiced is refused"
         return False
@@ -746,11 +782,14 @@ class TestEngineInvariants(common.OrderEndOfLifeCase):
                     "to_invoice": line.qty_to_invoice,
                     "ordered": line.product_uom_qty,
                     "billed": self._billed(line),
+                    # Live moves on their way to the customer: the ship, and in a multi-step
+                    # warehouse the pick or pack whose chain ends there (the next step's move
+                    # is made only when the previous one is done, so nothing counts twice).
                     "open_demand": sum(
                         m.product_uom_qty
                         for m in moves
                         if m.state not in ("done", "cancel")
-                        and m.location_dest_id.usage == "customer"
+                        and (m.location_final_id or m.location_dest_id).usage == "customer"
                     ),
                     "moves_delivered": sum(
                         m.quantity

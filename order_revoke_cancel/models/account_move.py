@@ -47,7 +47,11 @@ class AccountMove(models.Model):
             commands.append(Command.update(copy.id, vals_list[0]))
             if len(vals_list) > 1:
                 data = copy.with_context(include_business_fields=True).copy_data()[0]
-                data.pop("move_id", None)
+                # The amounts follow from quantity and price: a copied amount_currency would
+                # be kept as is and credit the copied line's amount once more (found by the
+                # soak: an amount-only credit of a revoke invoice credited twice).
+                for field in ("move_id", "amount_currency", "balance", "debit", "credit"):
+                    data.pop(field, None)
                 commands += [Command.create({**data, **vals}) for vals in vals_list[1:]]
         kept_sale_lines = sources.filtered(lambda aml: aml in plan_lines).sale_line_ids
         for other in self.invoice_line_ids.filtered(lambda aml: aml.display_type != "product"):

@@ -622,10 +622,8 @@ class SaleOrder(models.Model):
         in the product's unit (the return wizard's).
 
         Deliveries to the customer come first: what reached the customer comes back through a
-        customer return. Then the done steps of multi-step deliveries (pick, pack), the step
-        nearest the customer first: goods waiting in Output or Packing go back to stock through
-        returns of the steps that brought them there. Each return of a step is made after the
-        returns that bring goods to where it starts, so that Odoo chains them.
+        customer return. Then the done steps of multi-step deliveries (see
+        `_get_step_return_quantities`).
         """
         result = {}
         moves = self._get_done_delivery_moves()
@@ -636,6 +634,19 @@ class SaleOrder(models.Model):
             qty = done - _returned_quantity(move, lambda m: m.to_refund)
             if float_compare(qty, 0, precision_rounding=uom.rounding) > 0:
                 result.setdefault(move.picking_id, {})[move] = qty
+        for picking, quantities in self._get_step_return_quantities(moves).items():
+            result.setdefault(picking, {}).update(quantities)
+        return result
+
+    def _get_step_return_quantities(self, moves=None):
+        """{done pick or pack: {move: quantity}}: the returns that take back to stock the goods
+        that done steps of multi-step deliveries left waiting in Output or Packing, the step
+        nearest the customer first. Each return of a step is made after the returns that bring
+        goods to where it starts, so that Odoo chains them. A cancellation and a short close
+        both send those goods back through these returns."""
+        result = {}
+        if moves is None:
+            moves = self._get_done_delivery_moves()
         steps = moves.filtered(_is_delivery_step)
         held = self._get_held_quantities(moves, steps)
         planned = defaultdict(float)  # what the returns planned so far bring to a location
@@ -776,8 +787,14 @@ class SaleOrder(models.Model):
 
     def _create_cancel_returns(self):
         self.ensure_one()
+        return self._create_returns(self._get_returnable_quantities())
+
+    def _create_returns(self, returnable):
+        """The returns of `returnable` (``{done picking: {move: quantity}}``), chained as the
+        multi-step delivery needs."""
+        self.ensure_one()
         returns = self.env["stock.picking"]
-        for picking, quantities in self._get_returnable_quantities().items():
+        for picking, quantities in returnable.items():
             returns |= self._create_return(picking, quantities)
         # The return wizard chains a return of a step to the returns of the next step, customer
         # returns included; those come back to stock, not to where the step return starts, and
@@ -901,6 +918,11 @@ class SaleOrder(models.Model):
                     )
                 )
         return super().action_draft()
+
+    def _get_reversal_returns(self):
+        """Returns made by the engine (cancellations, and their backorders): the goods they
+        brought back from a pick or pack step are no longer on their way to the customer."""
+        return self.cancellation_ids._get_return_pickings()
 
     def _get_last_cancellation(self):
         self.ensure_one()

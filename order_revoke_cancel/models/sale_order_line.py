@@ -9,8 +9,9 @@ class SaleOrderLine(models.Model):
         """Extend `sale_stock`: goods that a cancellation sent back to stock from a pick or
         pack step are no longer on their way to the customer. sale_stock still counts the done
         pick as procured, so a revoke (or a later change of quantity) would not pick them
-        again. Only returns made by a cancellation count: one made by hand on a live order
-        leaves its ship step waiting for the goods."""
+        again. Only returns made by the engine count (`sale.order._get_reversal_returns`: a
+        cancellation's, a short close's): one made by hand on a live order leaves its ship step
+        waiting for the goods."""
         qty = super()._get_qty_procurement(previous_product_uom_qty)
         step_returns = self.move_ids.filtered(
             lambda m: (
@@ -21,7 +22,7 @@ class SaleOrderLine(models.Model):
         )
         if step_returns:
             outgoing = self._get_outgoing_incoming_moves(strict=False)[0]
-            cancel_returns = self.order_id.cancellation_ids._get_return_pickings()
+            cancel_returns = self.order_id._get_reversal_returns()
             for move in step_returns.filtered(
                 lambda m: m.origin_returned_move_id in outgoing and m.picking_id in cancel_returns
             ):

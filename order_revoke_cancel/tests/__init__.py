@@ -11,4 +11,5 @@ from . import test_action_draft
 from . import test_order_display
 from . import test_foreign_currency
 from . import test_consolidated_invoice
+from . import test_soak_findings
 from . import test_cancel_fees

@@ -74,6 +74,18 @@ class SaleOrder(models.Model):
         readonly=True,
         copy=False,
     )
+    close_return_picking_ids = fields.Many2many(
+        "stock.picking",
+        "sale_order_close_return_picking_rel",
+        "order_id",
+        "picking_id",
+        string="Returns to Stock of Short Closes",
+        help="Returns that short closes made to take goods picked or packed for the customer "
+        "back to stock. Kept after a reopen: what they took back is no longer on its way to "
+        "the customer, so it is picked again.",
+        readonly=True,
+        copy=False,
+    )
     close_refund_payment_ids = fields.Many2many(
         "account.payment",
         "sale_order_close_refund_payment_rel",
@@ -830,20 +842,32 @@ class SaleOrder(models.Model):
 
     def _short_close(self, refund_payments=False):
         """Forced close: settle the order at what was delivered. Open deliveries and pending
-        returns are cancelled, and what was invoiced beyond the deliveries is credited by the
-        reversal engine of order_revoke_cancel (refunded or kept as credit as for a
-        cancellation). Returns the order values recording it, for `reopen`."""
+        returns are cancelled, goods picked or packed but not shipped go back to stock, and
+        what was invoiced beyond the deliveries is credited by the reversal engine of
+        order_revoke_cancel (refunded or kept as credit as for a cancellation). Returns the
+        order values recording it, for `reopen`."""
         self.ensure_one()
         pickings = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
         pickings.action_cancel()
+        # Goods a done pick or pack left in Output or Packing go back to stock through the
+        # engine's returns of those steps, received at once: nobody may validate a transfer of
+        # the order once it is closed, and they never left the warehouse.
+        returns = self._create_returns(self._get_step_return_quantities())
+        self._receive_returns(returns)
         credit_notes, refunds = self._credit_invoices(
             refund_payments, quantities=self._get_qty_to_credit_on_close()
         )
         return {
             "close_cancelled_picking_ids": [Command.set(pickings.ids)],
+            "close_return_picking_ids": [Command.link(picking.id) for picking in returns],
             "close_credit_note_ids": [Command.set(credit_notes.ids)],
             "close_refund_payment_ids": [Command.set(refunds.ids)],
         }
+
+    def _get_reversal_returns(self):
+        """Extend order_revoke_cancel: the returns of short closes took goods off their way to
+        the customer too."""
+        return super()._get_reversal_returns() | self.close_return_picking_ids
 
     def _prepare_close_vals(self, reason, note, force):
         self.ensure_one()
@@ -895,10 +919,11 @@ class SaleOrder(models.Model):
                 )
         for order in self:
             credit_notes = order.close_credit_note_ids.filtered(lambda m: m.state == "posted")
-            replanned = order.close_cancelled_picking_ids
+            # A short close cancelled the open transfers and sent held goods back to stock.
+            replan = bool(order.close_forced or order.close_cancelled_picking_ids)
             with call_scope(self.env, REOPEN_SCOPE, order.ids):
                 order.write(order._prepare_reopen_vals())
-            invoices = order._undo_short_close(credit_notes, replanned)
+            invoices = order._undo_short_close(credit_notes, replan)
             body = Markup("<p>%s</p><p>%s</p>") % (self.env._("Order reopened."), note)
             if invoices:
                 body += Markup("<p>%s %s</p>") % (
@@ -908,16 +933,17 @@ class SaleOrder(models.Model):
             order.message_post(body=body, subtype_xmlid="order_termination.mt_order_closed")
         return True
 
-    def _undo_short_close(self, credit_notes, cancelled_pickings):
+    def _undo_short_close(self, credit_notes, replan):
         """Put back what a short close did: its credit notes are undone by posted invoices
-        reversing them (as revoke does), and what its cancelled transfers were to deliver is
-        planned again through the standard procurement. Returns the new invoices."""
+        reversing them (as revoke does), and (`replan`) what its cancelled transfers were to
+        deliver and what its returns took back to stock is planned again through the standard
+        procurement, the whole chain from stock. Returns the new invoices."""
         self.ensure_one()
         today = fields.Date.context_today(self)
         invoices = credit_notes._reverse_by_invoices(
             [self._prepare_reopen_invoice_vals(credit_note, today) for credit_note in credit_notes]
         )
-        if cancelled_pickings and self.state == "sale":
+        if replan and self.state == "sale":
             # A locked order does not launch procurement: unlock for that step only.
             locked = self.locked
             if locked:

@@ -11,3 +11,4 @@ from . import test_approval_deadlines
 from . import test_termination_fee
 from . import test_portal_self_service
 from . import test_cancellation_analysis
+from . import test_short_close_multistep
