@@ -133,17 +133,7 @@ class TestEngineInvariants(common.OrderEndOfLifeCase):
                     "delivery_steps": steps,
                 }
             )
-        cls.lot_product = cls.env["product.product"].create(
-            {
-                "name": "Paint (lot)",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "lot",
-                "invoice_policy": "delivery",
-                "list_price": 30.0,
-                "taxes_id": [Command.clear()],
-            }
-        )
+        cls.lot_product = cls.lot_tracked_product()
         Quant = cls.env["stock.quant"]
         for warehouse in cls.warehouses.values():
             if warehouse != cls.warehouse:

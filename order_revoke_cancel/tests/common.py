@@ -47,6 +47,21 @@ class OrderEndOfLifeCase(TestSaleCommon):
         cls.sales_manager = cls.company_user("orc_sales_manager", SALES_MANAGER_GROUPS)
 
     @classmethod
+    def lot_tracked_product(cls):
+        """A storable paint tracked by lots, invoiced on delivered quantities."""
+        return cls.env["product.product"].create(
+            {
+                "name": "Paint (lot)",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "lot",
+                "invoice_policy": "delivery",
+                "list_price": 30.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+
+    @classmethod
     def company_user(cls, login, groups, **values):
         """A user of the test company only, whose password is its login (for tours and RPC)."""
         return new_test_user(

@@ -12,17 +12,7 @@ class TestSoakFindings(OrderEndOfLifeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.lot_product = cls.env["product.product"].create(
-            {
-                "name": "Paint (lot)",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "lot",
-                "invoice_policy": "delivery",
-                "list_price": 30.0,
-                "taxes_id": [Command.clear()],
-            }
-        )
+        cls.lot_product = cls.lot_tracked_product()
         for name in ("SOAK-A", "SOAK-B"):
             lot = cls.env["stock.lot"].create(
                 {"name": name, "product_id": cls.lot_product.id, "company_id": cls.company.id}
