@@ -25,3 +25,16 @@ def execute_kw(case, uid, password, model, method, args, kwargs):
         headers={"Content-Type": "application/json"},
         timeout=TIMEOUT,
     )
+
+
+def execute_kw_json(case, user, model, method, args, kwargs):
+    """The same call through `make_jsonrpc_request`, authenticated by the user's login as
+    password: returns the result, raises `JsonRpcException` with the error's name."""
+    return case.make_jsonrpc_request(
+        "/jsonrpc",
+        {
+            "service": "object",
+            "method": "execute_kw",
+            "args": [get_db_name(), user.id, user.login, model, method, list(args), kwargs],
+        },
+    )

@@ -7,6 +7,8 @@ from odoo.tools import mute_logger
 
 from odoo.addons.order_revoke_cancel.tests import common
 
+from .jsonrpc import execute_kw_json
+
 # Fault code Odoo's /xmlrpc/2 endpoints give an AccessError (odoo/addons/base/controllers/rpc.py).
 RPC_FAULT_CODE_ACCESS_ERROR = 4
 
@@ -30,14 +32,7 @@ class TestOrderRevokeCancelRpc(common.OrderEndOfLifeCase, HttpCase):
 
     def jsonrpc(self, user, model, method, *args, **kwargs):
         """`execute_kw` on /jsonrpc (the JSON flavour of the same object service)."""
-        return self.make_jsonrpc_request(
-            "/jsonrpc",
-            {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [get_db_name(), user.id, user.login, model, method, list(args), kwargs],
-            },
-        )
+        return execute_kw_json(self, user, model, method, args, kwargs)
 
     def salesmans_delivered_order(self):
         """A delivered and invoiced order the salesman owns (so he can read it)."""

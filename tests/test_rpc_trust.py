@@ -5,10 +5,12 @@ import re
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, JsonRpcException, get_db_name, tagged
+from odoo.tests import HttpCase, JsonRpcException, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.order_termination.tests.common import TerminationCase
+
+from .jsonrpc import execute_kw_json
 
 
 @tagged("post_install", "-at_install")
@@ -21,14 +23,7 @@ class TestTrustRpc(TerminationCase, HttpCase):
 
     def jsonrpc(self, user, model, method, *args, **kwargs):
         """`execute_kw` on /jsonrpc, authenticated by password like any integration."""
-        return self.make_jsonrpc_request(
-            "/jsonrpc",
-            {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [get_db_name(), user.id, user.login, model, method, list(args), kwargs],
-            },
-        )
+        return execute_kw_json(self, user, model, method, args, kwargs)
 
     def assertRpcRefused(self, error, user, model, method, *args, **kwargs):
         with mute_logger("odoo.http"), self.assertRaises(JsonRpcException) as caught:

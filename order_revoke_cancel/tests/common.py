@@ -143,6 +143,14 @@ class OrderEndOfLifeCase(TestSaleCommon):
         )
         return sum(lines.mapped("amount_residual"))
 
+    def assertBalanced(self, moves):
+        for move in moves:
+            self.assertAlmostEqual(
+                sum(move.line_ids.mapped("debit")),
+                sum(move.line_ids.mapped("credit")),
+                msg=f"{move.display_name} is balanced",
+            )
+
     def quantities(self, order):
         return [(line.qty_delivered, line.qty_invoiced) for line in order.order_line]
 

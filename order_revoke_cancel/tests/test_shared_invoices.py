@@ -20,14 +20,6 @@ class TestSharedInvoices(OrderEndOfLifeCase):
             self.pay(invoice, paid)
         return order_a, order_b, invoice
 
-    def assertBalanced(self, moves):
-        for move in moves:
-            self.assertAlmostEqual(
-                sum(move.line_ids.mapped("debit")),
-                sum(move.line_ids.mapped("credit")),
-                msg=f"{move.display_name} is balanced",
-            )
-
     def impact(self, order, action, **options):
         return [line for line in order.get_cancel_impact(**options) if line["action"] == action]
 

@@ -28,14 +28,6 @@ class TestShortClose(TerminationCase):
             reason=self.close_reason, note="Customer takes no more.", force=True, **kwargs
         )
 
-    def assertBalanced(self, moves):
-        for move in moves:
-            self.assertAlmostEqual(
-                sum(move.line_ids.mapped("debit")),
-                sum(move.line_ids.mapped("credit")),
-                msg=f"{move.display_name} is balanced",
-            )
-
     # ---- close ----------------------------------------------------------------------------------
     def test_short_close_credits_what_was_not_delivered(self):
         order, invoice = self.partly_delivered_order()
