@@ -2,7 +2,7 @@
     "name": "Order Termination",
     "summary": "Terminate confirmed sales orders through requests, multi-stage approvals and "
     "customer confirmation; close finished orders on purpose",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Order End of Life",

@@ -6,7 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, format_datetime
 
-from .call_scope import call_scope, get_call_scope
+from .call_scope import call_scope, check_state_write, get_call_scope, state_write_scope
 from .tools import (
     check_bool,
     check_number,
@@ -45,6 +45,39 @@ class SaleOrder(models.Model):
         help="Whether the current user may cancel the order as it is now (the Cancel button).",
     )
     cancel_banner = fields.Char(compute="_compute_cancel_banner")
+
+    # ------------------------------------------------------------------
+    # State fields: written by the engine's methods only
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_state_field_methods(self):
+        """The fields that record what the contract's methods did, each with the methods
+        that change it: no `write` or `create` may set them, whoever calls (managers,
+        administrators, modules running as superuser), unless that method opened a
+        `state_write_scope` on the order (see call_scope.py). Extend it for new state
+        fields."""
+        cancel = ("cancel_with_reversal", "revoke_cancel")
+        return {
+            "cancel_reason_id": cancel,
+            "cancel_note": cancel,
+            "cancel_date": cancel,
+            "cancel_user_id": cancel,
+            "cancellation_ids": cancel,
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        # Checked on the created orders, so that defaults (context, ir.default) count too.
+        methods = self._get_state_field_methods()
+        check_state_write(
+            orders, [name for name in methods if any(orders.mapped(name))], methods
+        )
+        return orders
+
+    def write(self, vals):
+        check_state_write(self, vals, self._get_state_field_methods())
+        return super().write(vals)
 
     @api.depends("cancellation_ids")
     def _compute_cancellation_count(self):
@@ -435,14 +468,15 @@ class SaleOrder(models.Model):
         )
         for cancellation in cancellations:
             cancellation.order_id._notify_cancellation_change(cancellation)
-        orders.write(
-            {
-                "cancel_reason_id": options.get("reason_id", False),
-                "cancel_note": options.get("note", False),
-                "cancel_date": fields.Datetime.now(),
-                "cancel_user_id": self.env.user.id,
-            }
-        )
+        with state_write_scope(orders):
+            orders.write(
+                {
+                    "cancel_reason_id": options.get("reason_id", False),
+                    "cancel_note": options.get("note", False),
+                    "cancel_date": fields.Datetime.now(),
+                    "cancel_user_id": self.env.user.id,
+                }
+            )
         return res
 
     def _get_cancel_options(self):

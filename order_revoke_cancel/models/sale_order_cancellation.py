@@ -8,6 +8,7 @@ from odoo.tools import float_compare
 
 from odoo.addons.sale.models.sale_order import SALE_ORDER_STATE
 
+from .call_scope import state_write_scope
 from .tools import picking_demand, reconcile_receivables_each
 
 
@@ -311,7 +312,8 @@ class SaleOrderCancellation(models.Model):
         restored.button_draft()
         pickings_before = orders.picking_ids
         for cancellation in self:
-            cancellation.order_id.write(cancellation._prepare_order_restore_vals())
+            with state_write_scope(cancellation.order_id):
+                cancellation.order_id.write(cancellation._prepare_order_restore_vals())
         confirmed = self.filtered(lambda c: c.previous_state == "sale")
         # Goods still at a pick or pack step go on from there; the rest is procured from stock.
         confirmed.order_id._continue_held_deliveries()

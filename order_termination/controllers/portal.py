@@ -61,6 +61,23 @@ class TerminationPortal(CustomerPortal):
         values = self._prepare_termination_values(termination_sudo, access_token, **kwargs)
         return request.render("order_termination.portal_termination_page", values)
 
+    @http.route("/my/terminations/<int:request_id>/preview", type="http", auth="user", website=True)
+    def portal_preview_termination(self, request_id, **kwargs):
+        """What the customer sees, for staff who may read the request: no token, no form."""
+        if request.env.user.share:
+            raise Forbidden()
+        termination = request.env["sale.termination.request"].browse(request_id).exists()
+        if not termination:
+            raise NotFound()
+        try:
+            termination.check_access("read")
+        except AccessError as error:
+            raise Forbidden() from error
+        # Superuser for the customer's view of the order only; nothing is written.
+        values = self._prepare_termination_values(termination.sudo(), False)
+        values["preview"] = True
+        return request.render("order_termination.portal_termination_page", values)
+
     @http.route(
         "/my/terminations/<int:request_id>/respond",
         type="http",
@@ -74,6 +91,12 @@ class TerminationPortal(CustomerPortal):
         termination_sudo = self._get_termination_sudo(request_id, access_token)
         if decision not in ("confirm", "decline"):
             raise NotFound()
+        if not request.env.user.share:
+            # Staff never answer in the customer's name, even holding the customer's link:
+            # they record the answer on the request (customer_respond refuses them too).
+            return request.redirect(
+                f"/my/terminations/{request_id}?access_token={access_token}&message=staff"
+            )
         accept = decision == "confirm"
         try:
             # customer_respond checks the token again and runs with the requester's authority
@@ -116,6 +139,12 @@ class TerminationPortal(CustomerPortal):
             )
         except (AccessError, MissingError):
             return request.redirect("/my?termination_message=no_access")
+        if not request.env.user.share:
+            # The order's token is readable by staff: the customer's form is not theirs.
+            params = {"termination_message": "staff"}
+            if access_token:
+                params["access_token"] = access_token
+            return request.redirect(f"{order_sudo.access_url}?{url_encode(params)}")
         try:
             reason = int(reason_id or 0)
         except ValueError:

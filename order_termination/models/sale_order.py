@@ -4,7 +4,11 @@ from odoo import Command, api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero, format_datetime
 
-from odoo.addons.order_revoke_cancel.models.call_scope import call_scope, get_call_scope
+from odoo.addons.order_revoke_cancel.models.call_scope import (
+    call_scope,
+    get_call_scope,
+    state_write_scope,
+)
 from odoo.addons.order_revoke_cancel.models.tools import (
     check_bool,
     check_one,
@@ -345,6 +349,13 @@ class SaleOrder(models.Model):
             and self._portal_get_termination_reasons()
         )
 
+    def _get_portal_staff_message(self):
+        return self.env._(
+            "You are signed in as staff: request the termination of %s from the order in the "
+            "back office, the customer's form is for the customer.",
+            self.name,
+        )
+
     def _portal_request_termination(self, reason_id, comment, customer_user):
         """Create and submit the termination request the customer asked for on the portal:
         origin 'portal', the comment as customer message, no customer confirmation (the
@@ -354,6 +365,10 @@ class SaleOrder(models.Model):
         two submissions, even concurrent, create one request. `customer_user` is who posted
         the form (the portal user, or the public user for a visitor with the order's link)."""
         self.ensure_one()
+        if not customer_user.share:
+            # Staff read the order's own token (native Odoo): they ask in their own name with
+            # request_termination, never in the customer's through the portal form.
+            raise AccessError(self._get_portal_staff_message())
         comment = (check_text(self, comment, "comment") or "").strip()[:PORTAL_COMMENT_SIZE]
         if not self.company_id.portal_termination_request:
             raise UserError(
@@ -542,6 +557,33 @@ class SaleOrder(models.Model):
         return messages[action]
 
     @api.model
+    def _get_state_field_methods(self):
+        """Extend order_revoke_cancel: the close and termination records of the order."""
+        methods = super()._get_state_field_methods()
+        close = ("close", "reopen")
+        methods.update(
+            dict.fromkeys(
+                (
+                    "is_closed",
+                    "close_reason_id",
+                    "close_note",
+                    "close_date",
+                    "close_user_id",
+                    "close_forced",
+                    "close_previous_locked",
+                    "close_cancelled_picking_ids",
+                    "close_credit_note_ids",
+                    "close_return_picking_ids",
+                    "close_refund_payment_ids",
+                ),
+                close,
+            )
+        )
+        termination = ("request_termination",)
+        methods.update(dict.fromkeys(("termination_request_ids", "termination_state"), termination))
+        return methods
+
+    @api.model
     def _get_hold_free_fields(self):
         """Fields that may change while an order is on hold or closed (technical or written
         by the termination and close machinery itself)."""
@@ -725,7 +767,8 @@ class SaleOrder(models.Model):
             vals = order._prepare_close_vals(reason, note, force)
             if force:
                 vals.update(order._short_close(refund_payments))
-            order.write(vals)
+            with state_write_scope(order):
+                order.write(vals)
             order._post_close_message(reason, note, force)
         return True
 
@@ -921,7 +964,7 @@ class SaleOrder(models.Model):
             credit_notes = order.close_credit_note_ids.filtered(lambda m: m.state == "posted")
             # A short close cancelled the open transfers and sent held goods back to stock.
             replan = bool(order.close_forced or order.close_cancelled_picking_ids)
-            with call_scope(self.env, REOPEN_SCOPE, order.ids):
+            with call_scope(self.env, REOPEN_SCOPE, order.ids), state_write_scope(order):
                 order.write(order._prepare_reopen_vals())
             invoices = order._undo_short_close(credit_notes, replan)
             body = Markup("<p>%s</p><p>%s</p>") % (self.env._("Order reopened."), note)

@@ -56,8 +56,10 @@ class SaleTerminationRequest(models.Model):
         help="What the customer reads on the portal page and in the email; nothing else of "
         "the request reaches the customer.",
     )
-    # Only termination managers read the token: anyone holding it answers for the customer.
-    access_token = fields.Char(groups="order_termination.group_termination_manager")
+    # Anyone holding the token answers for the customer: nobody reads it but the system
+    # administrators (who read the database anyway). Staff record answers given by phone or
+    # mail with action_record_customer_answer; the token only travels in the customer's email.
+    access_token = fields.Char(groups="base.group_system")
     user_id = fields.Many2one(
         "res.users",
         string="Requested By",
@@ -141,6 +143,58 @@ class SaleTerminationRequest(models.Model):
         # Replaces portal.mixin's placeholder URL.
         for request in self:
             request.access_url = f"/my/terminations/{request.id}"
+
+    # ------------------------------------------------------------------
+    # The customer's link: in the customer's own email, nowhere else
+    # ------------------------------------------------------------------
+    def get_portal_url(
+        self, suffix=None, report_type=None, download=None, query_string=None, anchor=None
+    ):
+        """The page's address without the token: any reader of the request may call this
+        (over RPC, or in a template rendered on the chatter), and the token lets whoever holds
+        it answer in the customer's name. The customer's link is built by
+        `_get_customer_answer_url` for their email only."""
+        self.ensure_one()
+        query = f"?{query_string.lstrip('&')}" if query_string else ""
+        return f"{self.access_url}{suffix or ''}{query}{f'#{anchor}' if anchor else ''}"
+
+    def _get_share_url(self, redirect=False, signup_partner=False, pid=None, share_token=True):
+        """Never the token, the customer's signup token or the chatter hash derived from the
+        token (`pid`): a share link (portal's Share wizard, previews) goes to staff too."""
+        return super()._get_share_url(redirect=redirect, share_token=False)
+
+    def _get_customer_answer_url(self):
+        """The page with its token, as only the customer's email carries it."""
+        self.ensure_one()
+        # Superuser to read (or create) the token: it is handed to the customer's email only.
+        return super(SaleTerminationRequest, self.sudo()).get_portal_url()
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        """The customer's email (portal's `portal_customer` group, the customer only) carries
+        their link as its button: rendered per recipient in the outgoing email, it is stored
+        in no message body. While the request waits for them it is the answer page; then their
+        order's page."""
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        if not self:
+            return groups
+        self.ensure_one()
+        request = self.sudo()
+        if request.state == "to_confirm" and not request.customer_response:
+            button = {
+                "url": request._get_customer_answer_url(),
+                "title": self.env._("Confirm or decline"),
+            }
+        else:
+            button = {
+                "url": request.order_id.get_portal_url(),
+                "title": self.env._("View your order"),
+            }
+        for name, _predicate, options in groups:
+            if name == "portal_customer":
+                options["button_access"] = button
+        return groups
 
     @api.depends_context("uid")
     @api.depends("state", "approval_ids.state")
@@ -280,10 +334,13 @@ class SaleTerminationRequest(models.Model):
         self.ensure_one()
         self._portal_ensure_token()
         template = self.env.ref("order_termination.mail_template_termination_confirmation")
+        # The link is the email's button, rendered for the customer only (see
+        # _notify_get_recipients_groups); the sent email is deleted, the message is kept.
         self.with_context(mail_post_autofollow=False).message_post_with_source(
             template,
             subtype_xmlid="mail.mt_comment",
             partner_ids=self.partner_id.ids,
+            auto_delete=True,
         )
 
     def _send_customer_outcome(self):
@@ -296,6 +353,7 @@ class SaleTerminationRequest(models.Model):
             template,
             subtype_xmlid="mail.mt_comment",
             partner_ids=self.partner_id.ids,
+            auto_delete=True,
         )
 
     def action_approve(self, comment=None):
@@ -436,6 +494,16 @@ class SaleTerminationRequest(models.Model):
         check_one(self, "customer_respond")
         accept = check_bool(self, accept, "accept")
         comment = check_text(self, comment, "comment")
+        if not self.env.user.share:
+            # Staff answer in their own name (action_record_customer_answer), never in the
+            # customer's, even holding the customer's link.
+            raise AccessError(
+                self.env._(
+                    "You are signed in as staff: record the answer the customer gave you on "
+                    "the termination of %s with Record Customer Answer instead.",
+                    self.sudo().order_name,
+                )
+            )
         # Reading the token needs no right of the caller, and grants nothing by itself.
         request = self.sudo()
         if not (
@@ -723,9 +791,11 @@ class SaleTerminationRequest(models.Model):
         }
 
     def action_preview_portal(self):
+        """The customer's page as staff see it: the preview route shows it to users who may
+        read the request, with no token and no answer form."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_url",
-            "url": self._get_share_url(),
+            "url": f"{self.access_url}/preview",
             "target": "new",
         }
