@@ -30,6 +30,8 @@ class SaleMassCancelOrders(models.TransientModel):
         store=True,
         precompute=True,
         readonly=True,
+        # The refusals are the current user's: never computed as superuser.
+        compute_sudo=False,
     )
     result = fields.Html(readonly=True)
     result_line_ids = fields.One2many(
@@ -61,7 +63,9 @@ class SaleMassCancelOrders(models.TransientModel):
         head = order._impact_line("refused" if error else "order_cancelled", order)
         if error:
             return [{**head, "note": error.args[0]}]
-        impact = order.get_cancel_impact(
+        # The preview changes nothing: as superuser, like the cancel wizard's (whose stored
+        # preview is computed so), since it names purchases a salesman may not read.
+        impact = order.sudo().get_cancel_impact(
             receive_returns=self.receive_returns,
             refund_payments=self.refund_payments,
             reason=self.cancel_reason_id,
@@ -110,6 +114,9 @@ class SaleMassCancelOrders(models.TransientModel):
     def _get_result_lines(self, cancellation):
         """What the cancellation made and changed, from its ledger, in the shape of
         `get_cancel_impact` (documents that can be opened)."""
+        # Names and amounts of the documents the user's cancellation just made, some of which
+        # (refund payments) salesmen may not read: read-only, as superuser.
+        cancellation = cancellation.sudo()
         order = cancellation.order_id
         lines = [order._impact_line("order_cancelled", order)]
         for picking in cancellation.cancelled_picking_ids:

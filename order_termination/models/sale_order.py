@@ -247,6 +247,12 @@ class SaleOrder(models.Model):
             return UserError(message)
         return super()._get_cancel_error(receive_returns, refund_payments)
 
+    def _check_cancel_with_reversal(self, reason, note):
+        """Refuse closed orders and orders on hold first, with the cancel's own message: a
+        closed order is locked, and unlocking it would be refused as a modification."""
+        self._check_order_editable("cancel")
+        return super()._check_cancel_with_reversal(reason, note)
+
     @api.depends("state", "termination_request_ids.state")
     @api.depends_context("uid")
     def _compute_can_revoke_cancel(self):

@@ -141,6 +141,7 @@ class TestButtonsAgreeWithMethods(ButtonAgreementMixin, TerminationCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.close_reason = cls.env.ref("order_termination.close_reason_completed")
+        cls.cancel_reason = cls.env.ref("order_revoke_cancel.cancel_reason_customer_request")
         cls.term_manager = cls.company_user(
             "term_only_manager",
             "sales_team.group_sale_salesman_all_leads,"
