@@ -39,7 +39,18 @@ class SaleOrder(models.Model):
     )
     cancellation_ids = fields.One2many("sale.order.cancellation", "order_id", readonly=True)
     cancellation_count = fields.Integer(compute="_compute_cancellation_count")
-    can_revoke_cancel = fields.Boolean(compute="_compute_can_revoke_cancel")
+    can_revoke_cancel = fields.Boolean(
+        compute="_compute_can_revoke_cancel",
+        help="Whether `revoke_cancel` works for the current user (the Revoke button).",
+    )
+    revoke_cancel_refusal = fields.Text(
+        compute="_compute_can_revoke_cancel",
+        help="Why `revoke_cancel` refuses this cancelled order, for users who may revoke.",
+    )
+    can_set_to_quotation = fields.Boolean(
+        compute="_compute_can_set_to_quotation",
+        help="Whether `action_draft` works (the Set to Quotation button of cancelled orders).",
+    )
     can_cancel_order = fields.Boolean(
         compute="_compute_can_cancel_order",
         help="Whether the current user may cancel the order as it is now (the Cancel button).",
@@ -84,12 +95,36 @@ class SaleOrder(models.Model):
         for order in self:
             order.cancellation_count = len(order.cancellation_ids)
 
-    @api.depends("state")
+    @api.depends(
+        "state",
+        "company_id.revoke_cancel_days",
+        "cancellation_ids.state",
+        "cancellation_ids.date",
+        "cancellation_ids.credit_note_ids.state",
+        "cancellation_ids.fee_invoice_id.state",
+        "cancellation_ids.cancelled_invoice_ids.state",
+    )
     @api.depends_context("uid")
     def _compute_can_revoke_cancel(self):
-        allowed = self.env.user.has_group("order_revoke_cancel.group_revoke_cancel")
+        """The checks of `revoke_cancel` itself (`_get_revoke_cancel_error`): the button is
+        shown exactly where the revoke works, and otherwise the banner says why not."""
         for order in self:
-            order.can_revoke_cancel = allowed and order.state == "cancel"
+            error = order._get_revoke_cancel_error()
+            order.can_revoke_cancel = not error
+            # Rights aside: users who may not revoke are not told what else stands in the way.
+            order.revoke_cancel_refusal = (
+                order.state == "cancel"
+                and isinstance(error, UserError)
+                and not isinstance(error, AccessError)
+                and error.args[0]
+            )
+
+    @api.depends("state", "cancellation_ids.state")
+    def _compute_can_set_to_quotation(self):
+        for order in self:
+            order.can_set_to_quotation = (
+                order.state == "cancel" and not order._get_action_draft_error()
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_cancellation_record(self):
@@ -107,16 +142,60 @@ class SaleOrder(models.Model):
     @api.depends("state", "locked", "picking_ids.state", "invoice_ids.state")
     @api.depends_context("uid")
     def _compute_can_cancel_order(self):
-        """Agrees with the checks of `action_cancel` and `cancel_with_reversal`: locked orders
-        need a sales manager, reversal documents need `group_cancel_reversal`."""
-        manager = self.env.user.has_group("sales_team.group_sale_manager")
-        reverser = self.env.user.has_group("order_revoke_cancel.group_cancel_reversal")
+        """The checks of `cancel_with_reversal` without options (`_get_cancel_error`): locked
+        orders need a sales manager, reversal documents need `group_cancel_reversal`."""
         for order in self:
-            order.can_cancel_order = (
-                order.state in ("draft", "sent", "sale")
-                and (manager or not order.locked)
-                and (reverser or not order._needs_reversal())
+            order.can_cancel_order = order.state in ("draft", "sent", "sale") and not (
+                order._get_cancel_error()
             )
+
+    def _get_cancel_error(self, receive_returns=False, refund_payments=False):
+        """The error cancelling this order with these options raises for the current user, or
+        False where it works; the reason and the fee are the caller's choice and checked with
+        them. A pure predicate: the one check behind `cancel_with_reversal`, the Cancel button
+        and the mass cancel preview. Modules that refuse more extend it."""
+        self.ensure_one()
+        return self._get_cancel_state_error() or self._get_reversal_rights_error(
+            receive_returns, refund_payments
+        )
+
+    def _get_cancel_state_error(self):
+        """Already cancelled, or locked for a user who is not a sales manager (pure)."""
+        self.ensure_one()
+        if self.state == "cancel":
+            return UserError(
+                self.env._(
+                    "%s is already cancelled. Revoke its cancellation first if you need "
+                    "to cancel it again.",
+                    self.name,
+                )
+            )
+        if self.locked and not (
+            self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+        ):
+            return UserError(
+                self.env._(
+                    "%s is locked: cancelling a locked order needs the Sales Administrator "
+                    "right, so ask a sales manager to cancel or unlock it.",
+                    self.name,
+                )
+            )
+        return False
+
+    def _get_reversal_rights_error(self, receive_returns=False, refund_payments=False):
+        """Returns, credit notes and refunds need `group_cancel_reversal` (pure)."""
+        self.ensure_one()
+        if self.env.su or self.env.user.has_group("order_revoke_cancel.group_cancel_reversal"):
+            return False
+        if receive_returns or refund_payments or self._needs_reversal():
+            return AccessError(
+                self.env._(
+                    "Cancelling %s creates returns, credit notes or refunds, which needs the "
+                    "right to cancel orders with reversal: ask your sales manager.",
+                    self.name,
+                )
+            )
+        return False
 
     @api.depends("state", "cancel_date", "cancel_user_id", "cancel_reason_id")
     @api.depends_context("lang", "tz")
@@ -253,29 +332,15 @@ class SaleOrder(models.Model):
 
     def _check_cancel_with_reversal(self, reason, note):
         for order in self:
-            if order.state == "cancel":
-                raise UserError(
-                    self.env._(
-                        "%s is already cancelled. Revoke its cancellation first if you need "
-                        "to cancel it again.",
-                        order.name,
-                    )
-                )
+            error = order._get_cancel_state_error()
+            if error:
+                raise error
             if reason.note_required and not (note or "").strip():
                 raise UserError(
                     self.env._(
                         "The reason “%(reason)s” needs a note: explain why %(order)s is cancelled.",
                         reason=reason.name,
                         order=order.name,
-                    )
-                )
-            if order.locked and not (
-                self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
-            ):
-                raise UserError(
-                    self.env._(
-                        "%s is locked. Ask a sales manager to cancel it, or to unlock it first.",
-                        order.name,
                     )
                 )
 
@@ -494,17 +559,12 @@ class SaleOrder(models.Model):
         )
 
     def _check_reversal_rights(self, options):
-        if self.env.su or self.env.user.has_group("order_revoke_cancel.group_cancel_reversal"):
-            return
-        needing = self.filtered(lambda o: o._needs_reversal())
-        if needing or options.get("refund_payments") or options.get("receive_returns"):
-            raise AccessError(
-                self.env._(
-                    "Cancelling %s creates returns, credit notes or refunds, which only users "
-                    "allowed to cancel with reversal may do. Ask your sales manager.",
-                    ", ".join((needing or self).mapped("name")),
-                )
+        for order in self:
+            error = order._get_reversal_rights_error(
+                options.get("receive_returns"), options.get("refund_payments")
             )
+            if error:
+                raise error
 
     def _prepare_cancellation_vals(self, options):
         """Snapshot, before anything changes, of what revoke must restore (per order id)."""
@@ -942,16 +1002,25 @@ class SaleOrder(models.Model):
         """Extend `sale.action_draft` ("Set to Quotation"): an order cancelled with reversal (or
         terminated) comes back only through revoke, which also undoes its returns, credit notes
         and ledger; orders cancelled natively, without a record, keep the native behaviour."""
-        for order in self.filtered(lambda o: o.state == "cancel"):
-            if order._get_last_cancellation():
-                raise UserError(
-                    self.env._(
-                        "%s cannot be set back to quotation: its cancellation is recorded, and "
-                        "only Revoke Cancellation restores it together with what it reversed.",
-                        order.name,
-                    )
-                )
+        for order in self:
+            error = order._get_action_draft_error()
+            if error:
+                raise error
         return super().action_draft()
+
+    def _get_action_draft_error(self):
+        """The error `action_draft` raises for this order, or False (a pure predicate, also
+        behind `can_set_to_quotation`)."""
+        self.ensure_one()
+        if self.state == "cancel" and self._get_last_cancellation():
+            return UserError(
+                self.env._(
+                    "%s cannot be set back to quotation: its cancellation is recorded, and "
+                    "only Revoke Cancellation restores it together with what it reversed.",
+                    self.name,
+                )
+            )
+        return False
 
     def _get_reversal_returns(self):
         """Returns made by the engine (cancellations, and their backorders): the goods they
@@ -965,26 +1034,40 @@ class SaleOrder(models.Model):
     @api.returns("sale.order.cancellation")
     def revoke_cancel(self, note=None):
         """Restore cancelled orders exactly as they were before their cancellation."""
-        if not (self.env.su or self.env.user.has_group("order_revoke_cancel.group_revoke_cancel")):
-            raise AccessError(
-                self.env._(
-                    "Only users allowed to revoke cancellations may restore %s. "
-                    "Ask your sales manager.",
-                    ", ".join(self.mapped("name")),
-                )
-            )
+        for order in self:
+            error = order._get_revoke_cancel_error()
+            if error:
+                raise error
         note = check_text(self, note, "note")
         cancellations = self.env["sale.order.cancellation"]
         for order in self:
-            if order.state != "cancel":
-                raise UserError(
-                    self.env._("%s is not cancelled: there is nothing to revoke.", order.name)
-                )
             cancellations |= order._get_last_cancellation()
         lock_for_update(self)
         for order in self - cancellations.order_id:
             order._revoke_native_cancel(note)
         return cancellations._revoke(note)
+
+    def _get_revoke_cancel_error(self):
+        """The error `revoke_cancel` raises for this order, or False where it works: the right
+        to revoke, a cancelled order, and nothing that stands in the way of an exact revoke
+        (the ledger's blockers: revoke window, lock dates, documents changed since). A pure
+        predicate, the one check behind `revoke_cancel` and `can_revoke_cancel`; modules that
+        refuse more extend it."""
+        self.ensure_one()
+        if not (self.env.su or self.env.user.has_group("order_revoke_cancel.group_revoke_cancel")):
+            return AccessError(
+                self.env._(
+                    "Restoring %s needs the right to revoke order cancellations: ask your sales "
+                    "manager.",
+                    self.name,
+                )
+            )
+        if self.state != "cancel":
+            return UserError(
+                self.env._("%s is not cancelled: there is nothing to revoke.", self.name)
+            )
+        refusal = self._get_last_cancellation()._get_revoke_refusal()
+        return UserError(refusal) if refusal else False
 
     def _revoke_native_cancel(self, note):
         """An order cancelled before this addon (no ledger): confirm it again if it had been."""

@@ -337,18 +337,21 @@ class SaleOrderCancellation(models.Model):
             cancellation.order_id._notify_cancellation_change(cancellation, revoked=True)
         return self
 
+    def _get_revoke_refusal(self):
+        """Why this cancellation cannot be revoked (one message), or False; none for an empty
+        record (an order cancelled before this addon)."""
+        blockers = self and self._get_revoke_blockers()
+        if not blockers:
+            return False
+        return self.env._(
+            "The cancellation of %(order)s cannot be revoked:\n%(blockers)s",
+            order=self.order_id.name,
+            blockers="\n".join(f"- {b}" for b in blockers),
+        )
+
     def _check_revocable(self):
-        messages = []
-        for cancellation in self:
-            blockers = cancellation._get_revoke_blockers()
-            if blockers:
-                messages.append(
-                    self.env._(
-                        "The cancellation of %(order)s cannot be revoked:\n%(blockers)s",
-                        order=cancellation.order_id.name,
-                        blockers="\n".join(f"- {b}" for b in blockers),
-                    )
-                )
+        messages = [c._get_revoke_refusal() for c in self]
+        messages = [message for message in messages if message]
         if messages:
             raise UserError("\n\n".join(messages))
 

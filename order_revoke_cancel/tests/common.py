@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.sale.tests.common import TestSaleCommon
@@ -7,6 +8,23 @@ SALESMAN_GROUPS = "sales_team.group_sale_salesman,stock.group_stock_user"
 SALES_MANAGER_GROUPS = (
     "sales_team.group_sale_manager,stock.group_stock_user,account.group_account_invoice"
 )
+
+
+class ButtonAgreementMixin:
+    """A button's flag agrees with its method: where the flag is set the method works, where
+    it is not the method refuses (tried in a savepoint, so that a wrong success is undone)."""
+
+    def assertButtonAgrees(self, order, user, flag, call, expected, error=UserError, msg=""):
+        record = order.with_user(user)
+        record.invalidate_recordset([flag])
+        self.assertEqual(record[flag], expected, msg=f"{flag} for {user.login}: {msg}")
+        if expected:
+            call(record)
+        else:
+            with self.assertRaises(error, msg=f"and the server refuses: {msg}"):
+                with self.env.cr.savepoint():
+                    call(record)
+        return record
 
 
 @tagged("post_install", "-at_install")

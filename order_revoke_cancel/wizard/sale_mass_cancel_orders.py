@@ -1,7 +1,9 @@
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+
+from ..models.tools import picking_demand
 
 
 class SaleMassCancelOrders(models.TransientModel):
@@ -11,23 +13,95 @@ class SaleMassCancelOrders(models.TransientModel):
         "sale.order.cancel.reason", "Cancellation Reason", required=True
     )
     cancel_note = fields.Text("Note")
+    note_required = fields.Boolean(compute="_compute_note_required")
+    receive_returns = fields.Boolean(
+        "Receive Returns Now",
+        help="Validate the return pickings at once, as if the goods were already back.",
+    )
+    refund_payments = fields.Boolean(
+        help="Pay back the money already received, by an outbound payment on the credit notes. "
+        "Otherwise it stays on the customer's account as credit.",
+    )
+    impact_line_ids = fields.One2many(
+        "sale.order.cancel.impact",
+        "mass_cancel_id",
+        string="Preview",
+        compute="_compute_impact_line_ids",
+        store=True,
+        precompute=True,
+        readonly=True,
+        # The refusals are the current user's: never computed as superuser.
+        compute_sudo=False,
+    )
     result = fields.Html(readonly=True)
+    result_line_ids = fields.One2many(
+        "sale.order.cancel.impact", "mass_result_id", string="Documents Made", readonly=True
+    )
+
+    @api.depends("cancel_reason_id")
+    def _compute_note_required(self):
+        for wizard in self:
+            wizard.note_required = wizard.cancel_reason_id.note_required
+
+    @api.depends("sale_order_ids", "cancel_reason_id", "receive_returns", "refund_payments")
+    @api.depends_context("uid")
+    def _compute_impact_line_ids(self):
+        """Per order, what cancelling it with these options does (`get_cancel_impact`, as in
+        the cancel wizard), or why it would be refused (`_get_cancel_error`, the check the
+        cancellation runs) for the current user."""
+        Impact = self.env["sale.order.cancel.impact"]
+        for wizard in self:
+            commands = []
+            for order in wizard.sale_order_ids._origin:
+                commands += Impact._impact_commands(wizard._get_order_preview(order), order)[1:]
+            wizard.impact_line_ids = [fields.Command.clear(), *commands]
+
+    def _get_order_preview(self, order):
+        """Impact lines (`get_cancel_impact` dicts) of one order, headed by the order."""
+        self.ensure_one()
+        error = order._get_cancel_error(self.receive_returns, self.refund_payments)
+        head = order._impact_line("refused" if error else "order_cancelled", order)
+        if error:
+            return [{**head, "note": error.args[0]}]
+        # The preview changes nothing: as superuser, like the cancel wizard's (whose stored
+        # preview is computed so), since it names purchases a salesman may not read.
+        impact = order.sudo().get_cancel_impact(
+            receive_returns=self.receive_returns,
+            refund_payments=self.refund_payments,
+            reason=self.cancel_reason_id,
+        )
+        return [head, *impact]
 
     def action_mass_cancel(self):
-        """Replace the native mass cancel: one savepoint per order, and a report of each."""
+        """Replace the native mass cancel: one savepoint per order, and a report of each
+        with the documents its cancellation made."""
         self.ensure_one()
         done, failed = [], []
         for order in self.sale_order_ids:
-            if order.state == "cancel":
-                failed.append((order, self.env._("%s is already cancelled.", order.name)))
-                continue
             try:
                 with self.env.cr.savepoint():
-                    order.cancel_with_reversal(self.cancel_reason_id, note=self.cancel_note)
-                done.append(order)
+                    cancellation = order.cancel_with_reversal(
+                        self.cancel_reason_id,
+                        note=self.cancel_note,
+                        receive_returns=self.receive_returns,
+                        refund_payments=self.refund_payments,
+                    )
+                done.append((order, cancellation))
             except (UserError, AccessError) as error:
                 failed.append((order, error.args[0]))
-        self.result = self._render_result(done, failed)
+        Impact = self.env["sale.order.cancel.impact"]
+        commands = []
+        for order, cancellation in done:
+            commands += Impact._impact_commands(self._get_result_lines(cancellation), order)[1:]
+        for order, why in failed:
+            line = {**order._impact_line("refused", order), "note": why}
+            commands += Impact._impact_commands([line], order)[1:]
+        self.write(
+            {
+                "result": self._render_result([order for order, _c in done], failed),
+                "result_line_ids": [fields.Command.clear(), *commands],
+            }
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -36,6 +110,33 @@ class SaleMassCancelOrders(models.TransientModel):
             "target": "new",
             "name": self.env._("Cancellation Result"),
         }
+
+    def _get_result_lines(self, cancellation):
+        """What the cancellation made and changed, from its ledger, in the shape of
+        `get_cancel_impact` (documents that can be opened)."""
+        # Names and amounts of the documents the user's cancellation just made, some of which
+        # (refund payments) salesmen may not read: read-only, as superuser.
+        cancellation = cancellation.sudo()
+        order = cancellation.order_id
+        lines = [order._impact_line("order_cancelled", order)]
+        for picking in cancellation.cancelled_picking_ids:
+            lines.append(order._impact_line("cancel_picking", picking, picking_demand(picking)))
+        for picking in cancellation.return_picking_ids:
+            lines.append(order._impact_line("return_picking", picking, picking_demand(picking)))
+        for invoice in cancellation.cancelled_invoice_ids:
+            lines.append(order._impact_line("cancel_invoice", invoice, False, invoice.amount_total))
+        for credit_note in cancellation.credit_note_ids:
+            lines.append(
+                order._impact_line("credit_note", credit_note, False, credit_note.amount_total)
+            )
+        for payment in cancellation.refund_payment_ids:
+            lines.append(order._impact_line("refund_payment", payment, False, payment.amount))
+        if cancellation.fee_invoice_id:
+            fee_invoice = cancellation.fee_invoice_id
+            lines.append(
+                order._impact_line("fee_invoice", fee_invoice, False, fee_invoice.amount_total)
+            )
+        return lines
 
     def _render_result(self, done, failed):
         rows = Markup()

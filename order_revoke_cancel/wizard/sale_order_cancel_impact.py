@@ -15,6 +15,8 @@ IMPACT_ACTIONS = [
     ("reverse_credit_note", "Reverse credit note"),
     ("reconcile_payment", "Refunded amount due again"),
     ("credit_fee_invoice", "Credit the fee invoice"),
+    ("order_cancelled", "Order cancelled"),
+    ("refused", "Not cancelled"),
 ]
 
 
@@ -26,6 +28,11 @@ class SaleOrderCancelImpact(models.TransientModel):
 
     wizard_id = fields.Many2one("sale.order.cancel", ondelete="cascade")
     revoke_wizard_id = fields.Many2one("sale.order.revoke.cancel", ondelete="cascade")
+    # Mass cancel: the preview of every order, then what was made per order.
+    mass_cancel_id = fields.Many2one("sale.mass.cancel.orders", ondelete="cascade")
+    mass_result_id = fields.Many2one("sale.mass.cancel.orders", ondelete="cascade")
+    order_id = fields.Many2one("sale.order", "Order", ondelete="cascade")
+    note = fields.Char("Why Not")
     action = fields.Selection(IMPACT_ACTIONS, required=True)
     res_model = fields.Char()
     res_id = fields.Many2oneReference(model_field="res_model")
@@ -34,21 +41,25 @@ class SaleOrderCancelImpact(models.TransientModel):
     amount = fields.Float()
 
     @api.model
-    def _impact_commands(self, impact):
-        """One2many commands building the preview lines from `get_*_impact()` dicts."""
+    def _impact_commands(self, impact, order=None):
+        """One2many commands building the preview lines from `get_*_impact()` dicts, of
+        `order` when given (the mass cancel's lines name their order)."""
         return [Command.clear()] + [
-            Command.create(
-                {
-                    "action": line["action"],
-                    "res_model": line["model"],
-                    "res_id": line["res_id"],
-                    "name": line["name"],
-                    "quantity": line["quantity"] or 0.0,
-                    "amount": line["amount"] or 0.0,
-                }
-            )
-            for line in impact
+            Command.create(self._prepare_impact_vals(line, order)) for line in impact
         ]
+
+    @api.model
+    def _prepare_impact_vals(self, line, order=None):
+        return {
+            "action": line["action"],
+            "res_model": line["model"],
+            "res_id": line["res_id"],
+            "name": line["name"],
+            "quantity": line["quantity"] or 0.0,
+            "amount": line["amount"] or 0.0,
+            "order_id": order.id if order else False,
+            "note": line.get("note") or False,
+        }
 
     def action_open_document(self):
         self.ensure_one()

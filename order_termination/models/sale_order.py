@@ -50,6 +50,18 @@ class SaleOrder(models.Model):
     termination_can_withdraw = fields.Boolean(compute="_compute_termination_can_withdraw")
     termination_banner = fields.Char(compute="_compute_termination_banner")
     close_banner = fields.Char(compute="_compute_close_banner")
+    can_close_order = fields.Boolean(
+        compute="_compute_can_close_order",
+        help="Whether `close` works for the current user as the order is now.",
+    )
+    can_force_close_order = fields.Boolean(
+        compute="_compute_can_close_order",
+        help="Whether a forced (short) close, with a reason, works for the current user.",
+    )
+    can_request_termination = fields.Boolean(
+        compute="_compute_can_request_termination",
+        help="Whether `request_termination` may be asked for the order by the current user.",
+    )
     is_closed = fields.Boolean("Closed", readonly=True, copy=False, tracking=True, index=True)
     close_reason_id = fields.Many2one(
         "sale.close.reason", readonly=True, copy=False, tracking=True, check_company=True
@@ -177,6 +189,49 @@ class SaleOrder(models.Model):
 
     @api.depends(
         "state",
+        "is_closed",
+        "termination_request_ids.state",
+        "picking_ids.state",
+        "invoice_ids.state",
+        "invoice_ids.payment_state",
+        "order_line.qty_delivered",
+        "order_line.qty_invoiced",
+        "order_line.qty_to_invoice",
+    )
+    @api.depends_context("uid")
+    def _compute_can_close_order(self):
+        """The checks of `close` itself (`_get_close_error`), for confirmed orders (the
+        checklist is only read where a Close button could show)."""
+        for order in self:
+            shown = order.state == "sale" and not order.is_closed
+            order.can_close_order = shown and not order._get_close_error()
+            order.can_force_close_order = (
+                shown and not order.can_close_order and not order._get_close_error(force=True)
+            )
+
+    @api.depends("state", "is_closed", "termination_request_ids.state")
+    @api.depends_context("uid")
+    def _compute_can_request_termination(self):
+        for order in self:
+            order.can_request_termination = not order._get_request_termination_error()
+
+    def _get_request_termination_error(self):
+        """The error `request_termination` raises for this order before it looks at its
+        arguments, or False (pure): the right, a confirmed and open order, no other request."""
+        self.ensure_one()
+        if not self.env.user.has_group("order_termination.group_termination_user"):
+            return AccessError(
+                self.env._(
+                    "Requesting the termination of %s needs the right to request order "
+                    "terminations: ask your sales manager for it.",
+                    self.name,
+                )
+            )
+        message = self._get_request_termination_state_error()
+        return UserError(message) if message else False
+
+    @api.depends(
+        "state",
         "locked",
         "picking_ids.state",
         "invoice_ids.state",
@@ -185,21 +240,47 @@ class SaleOrder(models.Model):
     )
     @api.depends_context("uid")
     def _compute_can_cancel_order(self):
-        """Closed orders and orders on hold refuse cancellation (`_action_cancel`)."""
-        res = super()._compute_can_cancel_order()
-        for order in self.filtered(lambda o: o.is_closed or o.termination_state == "pending"):
-            order.can_cancel_order = False
-        return res
+        """Closed orders and orders on hold refuse cancellation: see `_get_cancel_error`."""
+        return super()._compute_can_cancel_order()
+
+    def _get_cancel_error(self, receive_returns=False, refund_payments=False):
+        """Extend order_revoke_cancel: closed orders and orders on hold refuse cancellation
+        (`_action_cancel` runs the same `_get_order_editable_error`)."""
+        message = self._get_order_editable_error("cancel")
+        if message:
+            return UserError(message)
+        return super()._get_cancel_error(receive_returns, refund_payments)
+
+    def _check_cancel_with_reversal(self, reason, note):
+        """Refuse closed orders and orders on hold first, with the cancel's own message: a
+        closed order is locked, and unlocking it would be refused as a modification."""
+        self._check_order_editable("cancel")
+        return super()._check_cancel_with_reversal(reason, note)
 
     @api.depends("state", "termination_request_ids.state")
     @api.depends_context("uid")
     def _compute_can_revoke_cancel(self):
-        """A terminated order is revoked by termination managers only (`revoke_cancel`)."""
-        res = super()._compute_can_revoke_cancel()
-        if not self.env.user.has_group("order_termination.group_termination_manager"):
-            for order in self.filtered(lambda o: o.termination_state == "terminated"):
-                order.can_revoke_cancel = False
-        return res
+        """A terminated order is revoked by termination managers only: see
+        `_get_revoke_cancel_error`."""
+        return super()._compute_can_revoke_cancel()
+
+    def _get_revoke_cancel_error(self):
+        """Extend order_revoke_cancel: revoking a terminated order undoes an approved
+        decision, for termination managers only."""
+        self.ensure_one()
+        if (
+            self.termination_state == "terminated"
+            and not self.env.su
+            and not self.env.user.has_group("order_termination.group_termination_manager")
+        ):
+            return AccessError(
+                self.env._(
+                    "%s was terminated after approval: revoking it needs the right to manage "
+                    "order terminations, so ask a termination manager.",
+                    self.name,
+                )
+            )
+        return super()._get_revoke_cancel_error()
 
     # ------------------------------------------------------------------
     # Termination request
@@ -216,14 +297,10 @@ class SaleOrder(models.Model):
     ):
         """Create and submit a termination request per order; returns the requests.
         `description` is internal; `customer_message` is what the customer reads."""
-        if not self.env.user.has_group("order_termination.group_termination_user"):
-            raise AccessError(
-                self.env._(
-                    "You may not request the termination of %s. Ask your sales manager for "
-                    "the right to request terminations.",
-                    ", ".join(self.mapped("name")),
-                )
-            )
+        for order in self:
+            error = order._get_request_termination_error()
+            if isinstance(error, AccessError):
+                raise error
         receive_returns = check_bool(self, receive_returns, "receive_returns")
         refund_payments = check_bool(self, refund_payments, "refund_payments")
         if (receive_returns or refund_payments) and not self.env.user.has_group(
@@ -287,33 +364,36 @@ class SaleOrder(models.Model):
         }
 
     def _check_can_request_termination(self, exclude=None):
+        message = self._get_request_termination_state_error(exclude)
+        if message:
+            raise UserError(message)
+
+    def _get_request_termination_state_error(self, exclude=None):
+        """Why the order itself cannot be put under a termination request (other than
+        `exclude`), or False (pure)."""
         self.ensure_one()
         if self.state != "sale":
-            raise UserError(
-                self.env._(
-                    "%s is not a confirmed order: cancel the quotation instead of terminating it.",
-                    self.name,
-                )
+            return self.env._(
+                "%s is not a confirmed order: cancel the quotation instead of terminating it.",
+                self.name,
             )
         if self.is_closed:
-            raise UserError(
-                self.env._(
-                    "%s is closed. Ask a manager to reopen it before requesting its termination.",
-                    self.name,
-                )
+            return self.env._(
+                "%s is closed: a termination manager must reopen it before its termination "
+                "can be requested.",
+                self.name,
             )
         pending = self.termination_request_ids.filtered(
             lambda r: r.state in ACTIVE_STATES and r != exclude
         )
         if pending:
-            raise UserError(
-                self.env._(
-                    "%(order)s is already under the termination request %(request)s. Decide or "
-                    "withdraw that request first.",
-                    order=self.name,
-                    request=pending[0].name,
-                )
+            return self.env._(
+                "%(order)s is already under the termination request %(request)s. Decide or "
+                "withdraw that request first.",
+                order=self.name,
+                request=pending[0].name,
             )
+        return False
 
     # ------------------------------------------------------------------
     # Customer self-service (portal)
@@ -414,19 +494,8 @@ class SaleOrder(models.Model):
     def revoke_cancel(self, note=None):
         """Revoking a terminated order undoes an approved decision: termination managers only.
         Purchases the termination cancelled stay cancelled; procurement re-orders as usual."""
+        # Who may revoke a terminated order is checked by `_get_revoke_cancel_error`.
         terminated = self.filtered(lambda o: o.termination_state == "terminated")
-        if (
-            terminated
-            and not self.env.su
-            and not self.env.user.has_group("order_termination.group_termination_manager")
-        ):
-            raise AccessError(
-                self.env._(
-                    "%s was terminated after approval: only a termination manager may revoke "
-                    "it. Ask your sales manager.",
-                    ", ".join(terminated.mapped("name")),
-                )
-            )
         requests = terminated.termination_request_ids.filtered(lambda r: r.state == "done")
         res = super().revoke_cancel(note=note)
         for request in requests:
@@ -463,13 +532,21 @@ class SaleOrder(models.Model):
         the termination changes the order, and reopen() names the orders it writes in a call
         scope; no context key lets anything through.
         """
+        message = self._get_order_editable_error(action)
+        if message:
+            raise UserError(message)
+
+    def _get_order_editable_error(self, action):
+        """Why `_check_order_editable(action)` refuses these orders (the first one's message),
+        or False: a pure predicate, also behind the buttons and the delivery's hold banner."""
         # The guard reads the order's hold and close state whoever acts (a warehouse user
         # validating a delivery may not read sales orders): read-only, as superuser.
         for order in self.sudo():
             if order.termination_state == "pending":
-                raise UserError(order._get_hold_message(action))
+                return order._get_hold_message(action)
             if order.is_closed and order.id not in get_call_scope(self.env, REOPEN_SCOPE, ()):
-                raise UserError(order._get_closed_message(action))
+                return order._get_closed_message(action)
+        return False
 
     def _get_hold_message(self, action):
         """One full sentence per refused action on an order on hold."""
@@ -526,30 +603,30 @@ class SaleOrder(models.Model):
         self.ensure_one()
         messages = {
             "modify": self.env._(
-                "%s is closed and cannot be modified: ask a sales manager to reopen it first.",
+                "%s is closed and cannot be modified until a termination manager reopens it.",
                 self.name,
             ),
             "confirm": self.env._(
-                "%s is closed and cannot be confirmed again: ask a sales manager to reopen it "
-                "first.",
+                "%s is closed and cannot be confirmed again until a termination manager "
+                "reopens it.",
                 self.name,
             ),
             "cancel": self.env._(
-                "%s is closed and cannot be cancelled: ask a sales manager to reopen it first.",
+                "%s is closed and cannot be cancelled until a termination manager reopens it.",
                 self.name,
             ),
             "invoice": self.env._(
-                "%s is closed and cannot be invoiced: ask a sales manager to reopen it first.",
+                "%s is closed and cannot be invoiced until a termination manager reopens it.",
                 self.name,
             ),
             "post_invoice": self.env._(
-                "No invoice of %s can be posted because the order is closed: ask a sales "
-                "manager to reopen it first.",
+                "No invoice of %s can be posted while the order is closed, until a "
+                "termination manager reopens it.",
                 self.name,
             ),
             "deliver": self.env._(
-                "No delivery or return of %s can be validated because the order is closed: "
-                "ask a sales manager to reopen it first.",
+                "No delivery or return of %s can be validated while the order is closed, "
+                "until a termination manager reopens it.",
                 self.name,
             ),
             "close": self.env._("%s is already closed.", self.name),
@@ -773,13 +850,41 @@ class SaleOrder(models.Model):
         return True
 
     def _check_close_rights(self):
-        if self.env.su or self.env.user.has_group("order_termination.group_termination_user"):
-            return
-        raise AccessError(
-            self.env._(
-                "You may not close %s. Ask your sales manager.", ", ".join(self.mapped("name"))
+        error = self._get_close_rights_error()
+        if error:
+            raise error
+
+    def _get_close_rights_error(self, force=False):
+        """The AccessError `close(force=force)` raises for lack of a right, or False (pure)."""
+        names = ", ".join(self.mapped("name"))
+        if not (self.env.su or self.env.user.has_group("order_termination.group_termination_user")):
+            return AccessError(
+                self.env._(
+                    "Closing %s needs the right to request order terminations: ask your sales "
+                    "manager.",
+                    names,
+                )
             )
-        )
+        if force and not self.env.user.has_group("order_termination.group_termination_manager"):
+            return AccessError(
+                self.env._(
+                    "Closing %s although it is not finished needs the right to manage order "
+                    "terminations and closing: finish it, or ask a termination manager.",
+                    names,
+                )
+            )
+        return False
+
+    def _get_close_error(self, force=False):
+        """The error `close(force=force)` (with a reason, without a refund) raises for this
+        order and the current user, or False where it works: the one check behind `close`,
+        the Close button and the close wizard (pure)."""
+        self.ensure_one()
+        error = self._get_close_rights_error(force)
+        if error:
+            return error
+        message = self._get_closable_error(force)
+        return UserError(message) if message else False
 
     def _check_close_refund_allowed(self):
         """Paying money back is a reversal right of order_revoke_cancel, which closing rights
@@ -799,14 +904,9 @@ class SaleOrder(models.Model):
         return resolve_record(self, "sale.close.reason", reason, "reason", required=False)
 
     def _check_force_close_allowed(self, reason):
-        if not self.env.user.has_group("order_termination.group_termination_manager"):
-            raise AccessError(
-                self.env._(
-                    "Only termination managers may close %s although it is not finished. "
-                    "Finish it or ask your sales manager.",
-                    ", ".join(self.mapped("name")),
-                )
-            )
+        error = self._get_close_rights_error(force=True)
+        if error:
+            raise error
         if not reason:
             raise UserError(
                 self.env._(
@@ -816,40 +916,44 @@ class SaleOrder(models.Model):
             )
 
     def _check_closable(self, force):
+        message = self._get_closable_error(force)
+        if message:
+            raise UserError(message)
+
+    def _get_closable_error(self, force):
+        """Why the order itself cannot be closed (`force`: short), rights aside, or False: a
+        pure predicate, run by `close` and shown by the close wizard."""
         self.ensure_one()
         if self.is_closed:
-            raise UserError(self.env._("%s is already closed.", self.name))
-        self._check_order_editable("close")
+            return self.env._("%s is already closed.", self.name)
+        message = self._get_order_editable_error("close")
+        if message:
+            return message
         failed = [
             check
             for check in self.get_close_checklist()
             if not check["ok"] and (not force or check["code"] in UNFORCEABLE_CODES)
         ]
         if failed:
-            raise UserError(
-                self.env._(
-                    "%(order)s cannot be closed yet:\n%(checks)s",
-                    order=self.name,
-                    checks="\n".join(f"- {c['label']}: {c['detail']}" for c in failed),
-                )
+            return self.env._(
+                "%(order)s cannot be closed yet:\n%(checks)s",
+                order=self.name,
+                checks="\n".join(f"- {c['label']}: {c['detail']}" for c in failed),
             )
         if force and self.invoice_ids.filtered(lambda m: m.state == "draft"):
             # A short close settles what is posted: a draft would count as invoiced and then be
             # posted (or not) after the order was settled without it.
-            raise UserError(
-                self.env._(
-                    "%s has draft invoices: post or cancel them before closing the order short.",
-                    self.name,
-                )
+            return self.env._(
+                "%s has draft invoices: post or cancel them before closing the order short.",
+                self.name,
             )
         if force and self._get_delivered_uninvoiced_lines():
-            raise UserError(
-                self.env._(
-                    "%s has delivered goods that are not invoiced yet: invoice them before "
-                    "closing the order short.",
-                    self.name,
-                )
+            return self.env._(
+                "%s has delivered goods that are not invoiced yet: invoice them before "
+                "closing the order short.",
+                self.name,
             )
+        return False
 
     def _get_short_close_lines(self):
         """Goods lines, the ones a short close settles at what was delivered."""

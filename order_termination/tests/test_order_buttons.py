@@ -1,7 +1,11 @@
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
+
+from odoo.addons.order_revoke_cancel.tests.common import ButtonAgreementMixin
 
 from .common import TerminationCase
 
@@ -125,6 +129,217 @@ class TestOrderButtons(TerminationCase):
         terminated = self.env.ref("order_termination.cancel_reason_order_terminated")
         self.assertEqual(
             self.reason._get_cancel_reason(), terminated, msg="terminations still record it"
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestButtonsAgreeWithMethods(ButtonAgreementMixin, TerminationCase):
+    """Each flag of the order form, as salesman, sales manager and termination manager, is
+    what the method answers on the same order."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.close_reason = cls.env.ref("order_termination.close_reason_completed")
+        cls.cancel_reason = cls.env.ref("order_revoke_cancel.cancel_reason_customer_request")
+        cls.term_manager = cls.company_user(
+            "term_only_manager",
+            "sales_team.group_sale_salesman_all_leads,"
+            "order_termination.group_termination_manager,stock.group_stock_user",
+        )
+
+    def _close(self, force=False):
+        return lambda o: o.close(reason=self.close_reason, force=force)
+
+    def _close_wizard(self, order, user):
+        action = order.with_user(user).action_close_order()
+        return Form.from_action(self.env(user=user), action)
+
+    # ---- Close -------------------------------------------------------------------------------
+    def test_close_of_settled_order_offered_to_every_closer(self):
+        for user in (self.requester, self.manager, self.term_manager):
+            order = self.settled_order()
+            self.assertButtonAgrees(
+                order, user, "can_close_order", self._close(), True, msg="settled order"
+            )
+            self.assertTrue(order.is_closed, msg="and closed")
+
+    def test_close_of_undelivered_order_hidden_from_salesman(self):
+        """Regression: the salesman got a checklist with only Discard."""
+        order = self.confirmed_order()
+        self.assertButtonAgrees(
+            order, self.requester, "can_close_order", self._close(), False, msg="undelivered"
+        )
+        self.assertButtonAgrees(
+            order,
+            self.requester,
+            "can_force_close_order",
+            self._close(force=True),
+            False,
+            AccessError,
+            msg="a salesman may not close short",
+        )
+        wizard = self._close_wizard(order, self.requester)
+        self.assertFalse(wizard.can_close or wizard.can_force, msg="the wizard offers nothing")
+        self.assertIn(
+            "right to manage order terminations and closing",
+            wizard.force_refusal,
+            msg="and says which right a short close needs",
+        )
+
+    def test_force_close_offered_to_termination_managers(self):
+        for user in (self.manager, self.term_manager):
+            order = self.confirmed_order()
+            self.assertButtonAgrees(
+                order, user, "can_close_order", self._close(), False, msg="undelivered"
+            )
+            wizard = self._close_wizard(order, user)
+            self.assertTrue(wizard.can_force, msg="the wizard offers the short close")
+            self.assertButtonAgrees(
+                order, user, "can_force_close_order", self._close(force=True), True, msg="short"
+            )
+            self.assertTrue(order.is_closed and order.close_forced, msg="closed short")
+
+    def test_force_close_hidden_when_delivered_goods_are_not_invoiced(self):
+        """Regression: Force close was offered, then refused because delivered goods were
+        not invoiced."""
+        order = self.confirmed_order(qty=10)
+        self.deliver(order, qty=4)
+        for user in (self.manager, self.term_manager):
+            self.assertButtonAgrees(
+                order, user, "can_close_order", self._close(), False, msg="not finished"
+            )
+            self.assertButtonAgrees(
+                order,
+                user,
+                "can_force_close_order",
+                self._close(force=True),
+                False,
+                msg="delivered goods are not invoiced",
+            )
+            wizard = self._close_wizard(order, user)
+            self.assertFalse(wizard.can_force, msg="the wizard does not offer force")
+            self.assertIn("not invoiced yet", wizard.force_refusal, msg="it says why")
+        self.assertFalse(order.is_closed, msg="still open")
+
+    def test_close_hidden_on_hold(self):
+        order = self.settled_order()
+        request = self.request(order)
+        for user in (self.requester, self.manager):
+            for force in (False, True):
+                flag = "can_force_close_order" if force else "can_close_order"
+                self.assertButtonAgrees(
+                    order, user, flag, self._close(force), False, msg="on hold"
+                )
+        wizard = self._close_wizard(order, self.manager)
+        self.assertIn(request.name, wizard.force_refusal, msg="the wizard names the request")
+
+    # ---- Request termination ----------------------------------------------------------------
+    def test_request_termination_flag(self):
+        order = self.confirmed_order()
+
+        def ask(o):
+            return o.request_termination(self.reason, "The customer moved abroad.")
+
+        self.assertButtonAgrees(order, self.requester, "can_request_termination", ask, True)
+        self.assertEqual(order.termination_state, "pending", msg="requested")
+        for user in (self.requester, self.manager):
+            self.assertButtonAgrees(
+                order, user, "can_request_termination", ask, False, msg="already requested"
+            )
+        settled = self.settled_order()
+        settled.close(reason=self.close_reason)
+        self.assertButtonAgrees(
+            settled, self.manager, "can_request_termination", ask, False, msg="closed"
+        )
+
+    # ---- Revoke ------------------------------------------------------------------------------
+    def test_revoke_of_terminated_order_names_the_right(self):
+        (self.step_wh | self.step_fin).active = False
+        order = self.confirmed_order()
+        self.request(order)
+        revoker = self.company_user(
+            "term_revoker2",
+            "sales_team.group_sale_salesman_all_leads,order_revoke_cancel.group_revoke_cancel",
+        )
+        with self.assertRaisesRegex(AccessError, "right to manage order terminations"):
+            order.with_user(revoker).revoke_cancel()
+        self.assertButtonAgrees(
+            order, self.manager, "can_revoke_cancel", lambda o: o.revoke_cancel(), True
+        )
+        self.assertEqual(order.state, "sale", msg="revoked by the manager")
+
+    # ---- Cancel of a closed order ---------------------------------------------------------
+    def test_closed_order_refusal_is_right_for_a_sales_manager(self):
+        """Regression: mass cancel told a sales manager to "ask a sales manager"."""
+        order = self.settled_order()
+        order.close(reason=self.close_reason)
+        wizard = (
+            self.env["sale.mass.cancel.orders"]
+            .with_user(self.manager)
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"cancel_reason_id": self.cancel_reason.id})
+        )
+        refused = wizard.impact_line_ids.filtered(lambda x: x.action == "refused")
+        self.assertIn("until a termination manager reopens it", refused.note)
+        self.assertNotIn("sales manager", refused.note)
+        wizard.action_mass_cancel()
+        self.assertEqual(order.state, "sale", msg="the closed order is left alone")
+        self.assertEqual(
+            wizard.result_line_ids.note, refused.note, msg="the result says why, as previewed"
+        )
+
+    # ---- Delivery of an order on hold -------------------------------------------------------
+    def test_delivery_of_order_on_hold_shows_the_hold_and_no_validate(self):
+        """Regression: the picking showed no hold banner and offered Validate."""
+        order = self.confirmed_order()
+        picking = order.picking_ids
+        request = self.request(order)
+        wh_picking = picking.with_user(self.warehouse_approver)
+        self.assertIn(
+            request.name,
+            wh_picking.termination_block_message,
+            msg="the delivery names the pending request",
+        )
+        self.pick_all(picking)
+        with self.assertRaisesRegex(UserError, request.name):
+            wh_picking.button_validate()
+        request.with_user(self.requester).action_withdraw()
+        wh_picking.invalidate_recordset(["termination_block_message"])
+        self.assertFalse(wh_picking.termination_block_message, msg="the hold is lifted")
+        wh_picking.button_validate()
+        self.assertEqual(picking.state, "done", msg="and Validate works again")
+        self.assertEqual(order.order_line.qty_delivered, 5, msg="delivered")
+
+    def test_delivery_of_closed_order_says_closed(self):
+        order = self.confirmed_order(qty=10)
+        self.deliver(order, qty=4)
+        self.invoice(order)
+        backorder = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        order.with_user(self.manager).close(reason=self.close_reason, force=True)
+        self.assertEqual(backorder.state, "cancel", msg="the short close cancelled it")
+        self.assertFalse(backorder.termination_block_message, msg="nothing left to validate")
+
+    def test_picking_form_hides_validate_where_refused(self):
+        arch = self.env["stock.picking"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertEqual(
+            arch.count("or termination_block_message"), 2, msg="both Validate buttons"
+        )
+        self.assertIn('name="termination_hold_banner"', arch, msg="and the banner")
+
+    def test_lock_buttons_hidden_on_hold(self):
+        order = self.confirmed_order()
+        self.request(order)
+        with self.assertRaises(UserError, msg="locking writes the order on hold"):
+            order.with_user(self.manager).action_lock()
+        # The combined arch: Lock is in a group-restricted block that get_views may drop.
+        arch = etree.tostring(
+            self.env.ref("sale.view_order_form")._get_combined_arch(), encoding="unicode"
+        )
+        self.assertRegex(
+            arch,
+            r'name="action_lock"[^>]*invisible="[^"]*termination_state == \'pending\'',
+            msg="the Lock button is hidden on hold",
         )
 
 

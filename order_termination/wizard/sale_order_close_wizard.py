@@ -19,7 +19,10 @@ class SaleOrderCloseWizard(models.TransientModel):
     force = fields.Boolean(
         help="Close although checks failed: open deliveries and pending returns are cancelled."
     )
-    can_force = fields.Boolean(compute="_compute_can_force")
+    can_close = fields.Boolean(compute="_compute_refusals")
+    can_force = fields.Boolean(compute="_compute_refusals")
+    close_refusal = fields.Text(compute="_compute_refusals")
+    force_refusal = fields.Text(compute="_compute_refusals")
     refund_payments = fields.Boolean(
         help="Money already received for what is credited is paid back to the customer "
         "instead of staying as credit."
@@ -44,10 +47,18 @@ class SaleOrderCloseWizard(models.TransientModel):
 
     @api.depends("order_id")
     @api.depends_context("uid")
-    def _compute_can_force(self):
-        can = self.env.user.has_group("order_termination.group_termination_manager")
+    def _compute_refusals(self):
+        """What `close` would answer (`sale.order._get_close_error`): the wizard offers a
+        close, or a short close, only where it works for the current user, and otherwise
+        says why not."""
         for wizard in self:
-            wizard.can_force = can
+            order = wizard.order_id
+            close_error = order._get_close_error() if order else False
+            force_error = order._get_close_error(force=True) if order and close_error else False
+            wizard.can_close = bool(order) and not close_error
+            wizard.can_force = bool(close_error) and not force_error
+            wizard.close_refusal = close_error and close_error.args[0]
+            wizard.force_refusal = force_error and force_error.args[0]
 
     def action_close(self):
         """Delegate to `sale.order.close`, which checks the list and the rights again."""
