@@ -490,7 +490,9 @@ class SaleTerminationRequest(models.Model):
                     self.order_name,
                 )
             )
-        # The caller proved the answer (token, or a termination manager's word).
+        # The caller proved the answer (token, or a termination manager's word). Its tracked
+        # values are logged in the author's name, not the logged-in (often public) user's.
+        self.sudo()._track_set_author(author)
         self.sudo().write(self._prepare_customer_answer_vals(accept, comment))
         self._post_customer_answer(accept, comment, author)
         if accept:
