@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
-from odoo.addons.order_revoke_cancel.models.tools import lock_for_update
+from odoo.addons.order_revoke_cancel.models.tools import check_text, lock_for_update
 
 
 class SaleTerminationApproval(models.Model):
@@ -224,14 +224,21 @@ class SaleTerminationApproval(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
-    def action_approve(self):
-        """Approve this line (button on the request's approval list)."""
+    def action_approve(self, comment=None):
+        """Approve this line only (from the request's approval list)."""
         self.ensure_one()
+        comment = check_text(self, comment, "comment")
         lock_for_update(self.request_id)
         self.request_id._check_line_reviewable(self)
-        self.sudo()._record_decision("approved", False)
+        self.sudo()._record_decision("approved", comment)
         self.request_id._advance()
         return True
+
+    def action_open_approve_wizard(self):
+        """The line's approve button: the wizard says which step it decides, asks a comment."""
+        self.ensure_one()
+        self.request_id._check_line_reviewable(self)
+        return self.request_id._get_approve_wizard_action(self)
 
     def action_reject(self):
         self.ensure_one()
