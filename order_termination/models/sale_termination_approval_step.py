@@ -78,12 +78,12 @@ class SaleTerminationApprovalStep(models.Model):
         )
         return steps.filtered(lambda step: step._applies_to(order))
 
-    def _get_approvers(self, requester):
-        """Active internal users of the step's group in `requester`'s company who may decide
+    def _get_approvers(self, requester, company):
+        """Active internal users of the step's group in `company` who may decide
         the step of `requester`'s request (the requester only with self-approval)."""
         self.ensure_one()
         users = self.sudo().group_id.users.filtered(
-            lambda u: not u.share and u.active and self.env.company in u.company_ids
+            lambda u: not u.share and u.active and company in u.company_ids
         )
         if not self.allow_self_approval:
             users -= requester

@@ -56,7 +56,7 @@ class SaleTerminationRequestWizard(models.TransientModel):
                 continue
             rows = Markup()
             for step in steps:
-                users = step._get_approvers(self.env.user)
+                users = step._get_approvers(self.env.user, order.company_id)
                 members = ", ".join(users.mapped("name")) or self.env._(
                     "nobody but you: ask an administrator to add an approver to the group"
                 )
