@@ -24,6 +24,9 @@
         "wizard/sale_order_revoke_cancel_views.xml",
         "views/order_revoke_cancel_menus.xml",
     ],
+    "demo": [
+        "demo/order_revoke_cancel_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "order_revoke_cancel/static/tests/tours/*.js",

@@ -31,6 +31,7 @@
         "report/sale_cancellation_analysis_views.xml",
         "wizard/sale_termination_request_wizard_views.xml",
         "wizard/sale_termination_reject_wizard_views.xml",
+        "wizard/sale_termination_approve_wizard_views.xml",
         "wizard/sale_order_close_wizard_views.xml",
         "wizard/sale_order_reopen_wizard_views.xml",
         "wizard/sale_order_mass_close_views.xml",

@@ -7,3 +7,4 @@ from . import sale_order
 from . import sale_order_line
 from . import sale_order_cancellation
 from . import sale_order_cancellation_line
+from . import sale_order_demo

@@ -272,16 +272,26 @@ class SaleOrder(models.Model):
             and self._show_cancel_wizard()
             and self.env.user.has_group("sales_team.group_sale_manager")
         ):
-            return super().action_cancel()
+            return self._with_cancel_wizard_title(super().action_cancel())
         # Core refuses locked orders before building its wizard action. Show it the order
         # unlocked in the cache only (after writing any pending change, which the cache value
         # must not replace): nothing is written, the cancellation itself unlocks the order.
         self.flush_recordset(["locked"])
         self.env.cache.set(self, self._fields["locked"], False)
         try:
-            return super().action_cancel()
+            return self._with_cancel_wizard_title(super().action_cancel())
         finally:
             self.invalidate_recordset(["locked"])
+
+    def _with_cancel_wizard_title(self, action):
+        """Core titles its wizard "Cancel %s" with `type_name`, whose words core's translation
+        files do not offer to code ("取消Sales Order" in Chinese): one sentence per kind."""
+        if isinstance(action, dict) and action.get("res_model") == "sale.order.cancel":
+            if self[:1].state in ("draft", "sent"):
+                action["name"] = self.env._("Cancel Quotation")
+            else:
+                action["name"] = self.env._("Cancel Sales Order")
+        return action
 
     @api.returns("sale.order.cancellation")
     def cancel_with_reversal(

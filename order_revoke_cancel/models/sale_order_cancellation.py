@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_date
 
 from odoo.addons.sale.models.sale_order import SALE_ORDER_STATE
 
@@ -26,7 +26,9 @@ class SaleOrderCancellation(models.Model):
     # Users only read the ledger (it is evidence); reading is enough to use its chatter.
     _mail_post_access = "read"
 
-    name = fields.Char(compute="_compute_name", store=True)
+    # Not stored: the name is a sentence in the reader's language, with the date in the
+    # reader's format (a stored name would be English with an ISO date for everybody).
+    name = fields.Char(compute="_compute_name", search="_search_name")
     order_id = fields.Many2one(
         "sale.order", required=True, ondelete="cascade", index=True, check_company=True
     )
@@ -150,13 +152,23 @@ class SaleOrderCancellation(models.Model):
     )
 
     @api.depends("order_id.name", "date")
+    @api.depends_context("lang", "tz")
     def _compute_name(self):
         for cancellation in self:
+            if not cancellation.date:
+                cancellation.name = cancellation.order_id.name or False
+                continue
+            # The day as the reader's calendar says, in the reader's date format.
+            day = fields.Datetime.context_timestamp(cancellation, cancellation.date).date()
             cancellation.name = self.env._(
                 "%(order)s cancelled on %(date)s",
                 order=cancellation.order_id.name,
-                date=fields.Date.to_string(cancellation.date) if cancellation.date else "",
+                date=format_date(self.env, day),
             )
+
+    def _search_name(self, operator, value):
+        """Finding a cancellation by name is finding it by its order's reference."""
+        return [("order_id.name", operator, value)]
 
     # ------------------------------------------------------------------
     # Revoke

@@ -1302,8 +1302,9 @@ class SaleOrder(models.Model):
         return request
 
     def action_approve_termination(self):
+        """The banner's Approve: the approve wizard of the pending request (comment, steps)."""
         self.ensure_one()
-        return self._get_pending_request().action_approve()
+        return self._get_pending_request().action_open_approve_wizard()
 
     def action_reject_termination(self):
         self.ensure_one()

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
-from odoo.addons.order_revoke_cancel.models.tools import lock_for_update
+from odoo.addons.order_revoke_cancel.models.tools import check_text, lock_for_update
 
 
 class SaleTerminationApproval(models.Model):
@@ -51,6 +51,15 @@ class SaleTerminationApproval(models.Model):
         aggregator="avg",
         help="Time between the line's opening and its approval or rejection.",
     )
+    # Decisions take minutes or hours: in days every bar of the report reads "0.00".
+    decision_hours = fields.Float(
+        "Hours to Decision",
+        compute="_compute_decision_days",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Time between the line's opening and its approval or rejection, in hours.",
+    )
     comment = fields.Text(readonly=True)
     can_review = fields.Boolean(compute="_compute_can_review")
     deadline = fields.Datetime(
@@ -94,10 +103,12 @@ class SaleTerminationApproval(models.Model):
     def _compute_decision_days(self):
         for approval in self:
             if approval.pending_date and approval.review_date:
-                delta = approval.review_date - approval.pending_date
-                approval.decision_days = delta.total_seconds() / 86400.0
+                seconds = (approval.review_date - approval.pending_date).total_seconds()
+                approval.decision_days = seconds / 86400.0
+                approval.decision_hours = seconds / 3600.0
             else:
                 approval.decision_days = False
+                approval.decision_hours = False
 
     def _set_pending(self):
         """Open these lines and give each active internal member of their group an activity;
@@ -213,14 +224,21 @@ class SaleTerminationApproval(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
-    def action_approve(self):
-        """Approve this line (button on the request's approval list)."""
+    def action_approve(self, comment=None):
+        """Approve this line only (from the request's approval list)."""
         self.ensure_one()
+        comment = check_text(self, comment, "comment")
         lock_for_update(self.request_id)
         self.request_id._check_line_reviewable(self)
-        self.sudo()._record_decision("approved", False)
+        self.sudo()._record_decision("approved", comment)
         self.request_id._advance()
         return True
+
+    def action_open_approve_wizard(self):
+        """The line's approve button: the wizard says which step it decides, asks a comment."""
+        self.ensure_one()
+        self.request_id._check_line_reviewable(self)
+        return self.request_id._get_approve_wizard_action(self)
 
     def action_reject(self):
         self.ensure_one()

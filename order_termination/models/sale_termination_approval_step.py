@@ -69,6 +69,26 @@ class SaleTerminationApprovalStep(models.Model):
         for step in self:
             step.currency_id = (step.company_id or self.env.company).currency_id
 
+    @api.model
+    def _get_applicable_to(self, order):
+        """The active steps that must approve terminating `order`, in their order. Read as
+        superuser: who approves is shown to requesters, who have no right on the steps."""
+        steps = self.sudo().search(
+            [("company_id", "in", [order.company_id.id, False])], order="sequence, id"
+        )
+        return steps.filtered(lambda step: step._applies_to(order))
+
+    def _get_approvers(self, requester, company):
+        """Active internal users of the step's group in `company` who may decide
+        the step of `requester`'s request (the requester only with self-approval)."""
+        self.ensure_one()
+        users = self.sudo().group_id.users.filtered(
+            lambda u: not u.share and u.active and company in u.company_ids
+        )
+        if not self.allow_self_approval:
+            users -= requester
+        return users
+
     def _applies_to(self, order):
         """Whether the step must approve terminating `order`: same company (or shared) and an
         order total, converted to the company currency, at or above the threshold."""

@@ -124,6 +124,9 @@ class SaleTerminationPurchaseEffect(models.Model):
     @api.model
     def _purchase_cancel(self, request, item):
         purchase = item["purchase"]
+        previous = [
+            (line, line.product_qty) for line in purchase.order_line if not line.display_type
+        ]
         purchase.button_cancel()
         purchase.message_post(
             body=self.env._(
@@ -132,12 +135,19 @@ class SaleTerminationPurchaseEffect(models.Model):
                 order=request.order_name,
             )
         )
+        # One effect per line, with the quantity it had: "before 5, after 0", not a blank row.
+        note = self.env._("Every line served only %s.", request.order_name)
         return [
             {
                 "purchase_id": purchase.id,
+                "purchase_line_id": line.id,
+                "product_id": line.product_id.id,
                 "action": "cancel",
-                "note": self.env._("Every line served only %s.", request.order_name),
+                "previous_qty": previous_qty,
+                "new_qty": 0.0,
+                "note": note,
             }
+            for line, previous_qty in previous
         ]
 
     @api.model

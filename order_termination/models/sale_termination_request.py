@@ -273,15 +273,7 @@ class SaleTerminationRequest(models.Model):
 
     def _get_applicable_steps(self):
         self.ensure_one()
-        steps = (
-            self.env["sale.termination.approval.step"]
-            .sudo()
-            .search(
-                [("company_id", "in", [self.company_id.id, False])],
-                order="sequence, id",
-            )
-        )
-        return steps.filtered(lambda step: step._applies_to(self.order_id))
+        return self.env["sale.termination.approval.step"]._get_applicable_to(self.order_id)
 
     def _prepare_approval_vals_list(self):
         steps = self._get_applicable_steps()
@@ -558,7 +550,9 @@ class SaleTerminationRequest(models.Model):
                     self.order_name,
                 )
             )
-        # The caller proved the answer (token, or a termination manager's word).
+        # The caller proved the answer (token, or a termination manager's word). Its tracked
+        # values are logged in the author's name, not the logged-in (often public) user's.
+        self.sudo()._track_set_author(author)
         self.sudo().write(self._prepare_customer_answer_vals(accept, comment))
         self._post_customer_answer(accept, comment, author)
         if accept:
@@ -768,6 +762,27 @@ class SaleTerminationRequest(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {"default_request_id": self.id},
+        }
+
+    def action_open_approve_wizard(self):
+        """Approve button: a wizard with a comment that says which steps the approval
+        decides (the approver's pending steps, all at once)."""
+        self.ensure_one()
+        self._get_decidable_approvals()
+        return self._get_approve_wizard_action()
+
+    def _get_approve_wizard_action(self, approval=None):
+        self.ensure_one()
+        context = {"default_request_id": self.id}
+        if approval:
+            context["default_approval_id"] = approval.id
+        return {
+            "name": self.env._("Approve Termination"),
+            "type": "ir.actions.act_window",
+            "res_model": "sale.termination.approve.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
         }
 
     def action_open_answer_wizard(self):

@@ -75,6 +75,14 @@ class SaleCancellationAnalysis(models.Model):
         help="Terminations: time between the request and its execution.",
     )
 
+    decision_hours = fields.Float(
+        "Hours to Decision",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Terminations: time between the request and its execution, in hours.",
+    )
+
     def _select(self):
         return SQL(
             """
@@ -103,7 +111,8 @@ class SaleCancellationAnalysis(models.Model):
             COALESCE(credit.amount, 0.0) AS amount_reversed,
             CASE WHEN c.state = 'revoked' THEN 0.0
                  ELSE COALESCE(fee.amount_total_signed, 0.0) END AS fee_kept,
-            tr.decision_days AS decision_days
+            tr.decision_days AS decision_days,
+            tr.decision_days * 24.0 AS decision_hours
             """
         )
 

@@ -229,8 +229,19 @@ class TestTerminationExecution(TerminationCase):
     def test_approve_from_the_order(self):
         order = self.confirmed_order()
         request = self.request(order)
-        order.with_user(self.warehouse_approver).action_approve_termination()
+        action = order.with_user(self.warehouse_approver).action_approve_termination()
+        self.assertEqual(
+            action["res_model"], "sale.termination.approve.wizard", msg="a comment box first"
+        )
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.warehouse_approver)
+            .with_context(action["context"])
+            .create({"comment": "Fine by the warehouse."})
+        )
+        wizard.action_approve()
         self.assertEqual(request.state, "done", msg="approving from the order executes it")
+        self.assertEqual(request.approval_ids.comment, "Fine by the warehouse.")
         self.assertEqual(
             request.approval_ids.reviewer_id,
             self.warehouse_approver,

@@ -6,3 +6,4 @@ from . import sale_order_reopen_wizard
 from . import sale_order_mass_close
 from . import sale_order_mass_close_result
 from . import sale_termination_answer_wizard
+from . import sale_termination_approve_wizard

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 
@@ -21,6 +23,7 @@ class SaleTerminationRequestWizard(models.TransientModel):
         help="Money already received is paid back to the customer instead of staying as credit."
     )
     impact_html = fields.Html(compute="_compute_impact_html", sanitize=False)
+    approvers_html = fields.Html(compute="_compute_approvers_html", sanitize=False)
 
     @api.depends("reason_id")
     def _compute_customer_confirmation(self):
@@ -35,6 +38,35 @@ class SaleTerminationRequestWizard(models.TransientModel):
                 refund_payments=wizard.refund_payments,
                 reason=wizard.reason_id,
             )
+
+    @api.depends("order_id")
+    @api.depends_context("uid")
+    def _compute_approvers_html(self):
+        """Who will decide: each applicable step, its group and the users who may approve."""
+        Step = self.env["sale.termination.approval.step"]
+        for wizard in self:
+            order = wizard.order_id
+            steps = Step._get_applicable_to(order) if order else Step
+            if not steps:
+                wizard.approvers_html = Markup("<p>%s</p>") % self.env._(
+                    "No approval step applies to %s: the termination is executed as soon as "
+                    "you submit it.",
+                    order.name,
+                )
+                continue
+            rows = Markup()
+            for step in steps:
+                users = step._get_approvers(self.env.user, order.company_id)
+                members = ", ".join(users.mapped("name")) or self.env._(
+                    "nobody but you: ask an administrator to add an approver to the group"
+                )
+                rows += Markup("<li>%s</li>") % self.env._(
+                    "%(step)s (group %(group)s): %(members)s",
+                    step=step.name,
+                    group=step.sudo().group_id.full_name,
+                    members=members,
+                )
+            wizard.approvers_html = Markup("<ul class='mb-0'>%s</ul>") % rows
 
     def action_confirm(self):
         """Delegate to `sale.order.request_termination`, which checks rights and rules."""

@@ -73,7 +73,7 @@ tours.add("order_termination_request_tour", {
         },
         {
             content: "The requester may not approve his own request",
-            trigger: ".o_form_view .o_statusbar_buttons:not(:has(button[name=action_approve]))",
+            trigger: ".o_form_view .o_statusbar_buttons:not(:has(button[name=action_open_approve_wizard]))",
         },
     ],
 });
@@ -97,6 +97,20 @@ tours.add("order_termination_first_approval_tour", {
         {
             content: "Approve from the order's banner",
             trigger: ".o_form_view .alert-warning button[name=action_approve_termination]",
+            run: "click",
+        },
+        {
+            content: "The approve dialog says which step the approval decides",
+            trigger: ".modal .o_field_widget[name=steps_summary]:contains(Sales approval)",
+        },
+        {
+            content: "Approve with a comment",
+            trigger: ".modal .o_field_widget[name=comment] textarea",
+            run: "edit Fine by sales.",
+        },
+        {
+            content: "Confirm the approval",
+            trigger: ".modal footer button[name=action_approve]",
             run: "click",
         },
         {
@@ -129,7 +143,12 @@ tours.add("order_termination_final_approval_tour", {
         },
         {
             content: "Approve",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_approve]",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_open_approve_wizard]",
+            run: "click",
+        },
+        {
+            content: "Confirm the approval in the dialog",
+            trigger: ".modal footer button[name=action_approve]",
             run: "click",
         },
         {
