@@ -1044,10 +1044,7 @@ class SaleOrder(models.Model):
     @api.returns("sale.order.cancellation")
     def revoke_cancel(self, note=None):
         """Restore cancelled orders exactly as they were before their cancellation."""
-        for order in self:
-            error = order._get_revoke_cancel_error()
-            if error:
-                raise error
+        self._check_revoke_cancel()
         note = check_text(self, note, "note")
         cancellations = self.env["sale.order.cancellation"]
         for order in self:
@@ -1056,6 +1053,13 @@ class SaleOrder(models.Model):
         for order in self - cancellations.order_id:
             order._revoke_native_cancel(note)
         return cancellations._revoke(note)
+
+    def _check_revoke_cancel(self):
+        """Raise the first refusal of `_get_revoke_cancel_error` among these orders."""
+        for order in self:
+            error = order._get_revoke_cancel_error()
+            if error:
+                raise error
 
     def _get_revoke_cancel_error(self):
         """The error `revoke_cancel` raises for this order, or False where it works: the right

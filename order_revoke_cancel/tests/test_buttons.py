@@ -90,9 +90,7 @@ class TestRevokeCancelButtons(ButtonAgreementMixin, OrderEndOfLifeCase):
             False,
             msg="the journal is locked",
         )
-        self.assertIn(
-            "is locked until", order.with_user(self.sales_manager).revoke_cancel_refusal
-        )
+        self.assertIn("is locked until", order.with_user(self.sales_manager).revoke_cancel_refusal)
 
     def test_set_to_quotation_hidden_on_recorded_cancellations(self):
         """Regression: Set to Quotation showed beside Revoke Cancellation and was refused."""

@@ -31,7 +31,7 @@ class SaleOrderCancelImpact(models.TransientModel):
     # Mass cancel: the preview of every order, then what was made per order.
     mass_cancel_id = fields.Many2one("sale.mass.cancel.orders", ondelete="cascade")
     mass_result_id = fields.Many2one("sale.mass.cancel.orders", ondelete="cascade")
-    order_id = fields.Many2one("sale.order", "Order", ondelete="cascade")
+    order_id = fields.Many2one("sale.order", ondelete="cascade")
     note = fields.Char("Why Not")
     action = fields.Selection(IMPACT_ACTIONS, required=True)
     res_model = fields.Char()

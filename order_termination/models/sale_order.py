@@ -145,12 +145,11 @@ class SaleOrder(models.Model):
     @api.depends_context("uid")
     @api.depends("termination_request_ids.state", "termination_request_ids.user_id")
     def _compute_termination_can_withdraw(self):
-        """Agrees with `sale.termination.request._check_requester_or_manager`."""
-        manager = self.env.user.has_group("order_termination.group_termination_manager")
+        """The check of `action_withdraw` (`_is_requester_or_manager`)."""
         for order in self:
             request = order.sudo().pending_termination_id
-            order.termination_can_withdraw = bool(request) and (
-                manager or request.user_id == self.env.user
+            order.termination_can_withdraw = bool(request) and request._is_requester_or_manager(
+                self.env.user
             )
 
     @api.depends("termination_request_ids.state")
@@ -228,7 +227,19 @@ class SaleOrder(models.Model):
                 )
             )
         message = self._get_request_termination_state_error()
-        return UserError(message) if message else False
+        if message:
+            return UserError(message)
+        if not self._get_termination_approval_steps():
+            # Without an approval step the request executes at once, with the requester's own
+            # rights: what the cancellation refuses them, the request refuses.
+            return self._get_cancel_error()
+        return False
+
+    def _get_termination_approval_steps(self):
+        """The approval steps a request for this order would get (`_get_applicable_steps`)."""
+        self.ensure_one()
+        request = self.env["sale.termination.request"].new({"order_id": self.id})
+        return request._get_applicable_steps()
 
     @api.depends(
         "state",
@@ -494,7 +505,9 @@ class SaleOrder(models.Model):
     def revoke_cancel(self, note=None):
         """Revoking a terminated order undoes an approved decision: termination managers only.
         Purchases the termination cancelled stay cancelled; procurement re-orders as usual."""
-        # Who may revoke a terminated order is checked by `_get_revoke_cancel_error`.
+        # Who may revoke a terminated order is checked by `_get_revoke_cancel_error`, first:
+        # nothing of the orders is read for a user who may not revoke them.
+        self._check_revoke_cancel()
         terminated = self.filtered(lambda o: o.termination_state == "terminated")
         requests = terminated.termination_request_ids.filtered(lambda r: r.state == "done")
         res = super().revoke_cancel(note=note)

@@ -250,11 +250,15 @@ class SaleTerminationRequest(models.Model):
         self._advance()
         return True
 
+    def _is_requester_or_manager(self, user):
+        """Whether `user` asked for this request or manages terminations (pure; also behind
+        the order's Withdraw button, which reads the request as superuser)."""
+        self.ensure_one()
+        return self.user_id == user or user.has_group("order_termination.group_termination_manager")
+
     def _check_requester_or_manager(self):
         self.ensure_one()
-        if self.env.su or self.user_id == self.env.user:
-            return
-        if self.env.user.has_group("order_termination.group_termination_manager"):
+        if self.env.su or self._is_requester_or_manager(self.env.user):
             return
         raise AccessError(
             self.env._(

@@ -228,9 +228,7 @@ class TestButtonsAgreeWithMethods(ButtonAgreementMixin, TerminationCase):
         for user in (self.requester, self.manager):
             for force in (False, True):
                 flag = "can_force_close_order" if force else "can_close_order"
-                self.assertButtonAgrees(
-                    order, user, flag, self._close(force), False, msg="on hold"
-                )
+                self.assertButtonAgrees(order, user, flag, self._close(force), False, msg="on hold")
         wizard = self._close_wizard(order, self.manager)
         self.assertIn(request.name, wizard.force_refusal, msg="the wizard names the request")
 
@@ -252,6 +250,29 @@ class TestButtonsAgreeWithMethods(ButtonAgreementMixin, TerminationCase):
         self.assertButtonAgrees(
             settled, self.manager, "can_request_termination", ask, False, msg="closed"
         )
+
+    def test_request_termination_hidden_where_it_would_execute_without_the_right(self):
+        """Without an approval step the request executes at once with the requester's rights:
+        a salesman's request of a delivered order would be refused by the cancellation."""
+        (self.step_wh | self.step_fin).active = False
+        order = self.confirmed_order()
+        self.deliver(order)
+
+        def ask(o):
+            return o.request_termination(self.reason, "The customer moved abroad.")
+
+        self.assertButtonAgrees(
+            order,
+            self.requester,
+            "can_request_termination",
+            ask,
+            False,
+            AccessError,
+            msg="the return needs the reversal right",
+        )
+        self.assertFalse(order.termination_request_ids, msg="no request left behind")
+        self.assertButtonAgrees(order, self.manager, "can_request_termination", ask, True)
+        self.assertEqual(order.termination_state, "terminated", msg="executed at once")
 
     # ---- Revoke ------------------------------------------------------------------------------
     def test_revoke_of_terminated_order_names_the_right(self):
@@ -322,9 +343,7 @@ class TestButtonsAgreeWithMethods(ButtonAgreementMixin, TerminationCase):
 
     def test_picking_form_hides_validate_where_refused(self):
         arch = self.env["stock.picking"].get_views([(False, "form")])["views"]["form"]["arch"]
-        self.assertEqual(
-            arch.count("or termination_block_message"), 2, msg="both Validate buttons"
-        )
+        self.assertEqual(arch.count("or termination_block_message"), 2, msg="both Validate buttons")
         self.assertIn('name="termination_hold_banner"', arch, msg="and the banner")
 
     def test_lock_buttons_hidden_on_hold(self):

@@ -184,6 +184,10 @@ registry.category("web_tour.tours").add("order_mass_cancel_tour", {
             run: "click",
         },
         {
+            content: "The preview lists each order before anything is done",
+            trigger: ".modal .o_field_widget[name=impact_line_ids] .o_data_row:contains(Order cancelled):eq(1)",
+        },
+        {
             content: "Cancel the orders",
             trigger: ".modal .modal-footer button[name=action_mass_cancel]",
             run: "click",
@@ -191,6 +195,10 @@ registry.category("web_tour.tours").add("order_mass_cancel_tour", {
         {
             content: "The result lists each order",
             trigger: ".modal .o_field_widget[name=result]:contains(was cancelled.)",
+        },
+        {
+            content: "... and what was made for it, each line opening its document",
+            trigger: ".modal .o_field_widget[name=result_line_ids] .o_data_row:contains(Order cancelled):eq(1) button[name=action_open_document]",
         },
         {
             content: "The question is gone",
