@@ -627,7 +627,7 @@ class SaleOrder(models.Model):
                     lambda aml, s=section: aml.display_type == "product"
                     and aml.sale_line_ids & s.sale_line_ids.linked_line_ids
                 )
-                if not items & lines.keys() or any(
+                if not any(item in lines for item in items) or any(
                     item in full and (item not in lines or full[item] != uncredited.get(item))
                     for item in items
                 ):
