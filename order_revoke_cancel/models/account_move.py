@@ -28,8 +28,12 @@ class AccountMove(models.Model):
         result = []
         for partial in receivables.matched_credit_ids:
             move = partial.credit_move_id.move_id
-            liquidity = move.origin_payment_id._seek_for_lines()[0] if move.origin_payment_id else (
-                move.statement_line_id._seek_for_lines()[0] if move.statement_line_id else None
+            liquidity = (
+                move.origin_payment_id._seek_for_lines()[0]
+                if move.origin_payment_id
+                else (
+                    move.statement_line_id._seek_for_lines()[0] if move.statement_line_id else None
+                )
             )
             if liquidity is None:
                 continue
@@ -72,9 +76,14 @@ class AccountMove(models.Model):
             if self.currency_id.is_zero(settled - received):
                 continue
             payment = move.origin_payment_id
-            writeoffs = payment._seek_for_lines()[2] if payment else move.line_ids.filtered(
-                lambda line: line.account_id.account_type != "asset_receivable"
-            ) - move.statement_line_id._seek_for_lines()[0]
+            writeoffs = (
+                payment._seek_for_lines()[2]
+                if payment
+                else move.line_ids.filtered(
+                    lambda line: line.account_id.account_type != "asset_receivable"
+                )
+                - move.statement_line_id._seek_for_lines()[0]
+            )
             counterpart = move.line_ids.filtered(
                 lambda line: line.account_id.account_type == "asset_receivable"
             )
@@ -229,8 +238,10 @@ class AccountMove(models.Model):
         if not line_vals:
             return self.browse()
         journal = self.env["account.journal"].search(
-            [*self.env["account.journal"]._check_company_domain(self.company_id),
-             ("type", "=", "general")],
+            [
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+                ("type", "=", "general"),
+            ],
             limit=1,
         )
         entry = self.create(
@@ -256,11 +267,13 @@ class AccountMove(models.Model):
         partials = receivables.matched_debit_ids
         moves = partials.debit_move_id.move_id
         return moves.filtered(
-            lambda m: m.move_type == "entry"
-            and not m.origin_payment_id
-            and not m.statement_line_id
-            and m not in partials.exchange_move_id
-            and not m.reversed_entry_id
+            lambda m: (
+                m.move_type == "entry"
+                and not m.origin_payment_id
+                and not m.statement_line_id
+                and m not in partials.exchange_move_id
+                and not m.reversed_entry_id
+            )
         )
 
 

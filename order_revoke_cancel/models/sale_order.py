@@ -618,14 +618,18 @@ class SaleOrder(models.Model):
         result = {}
         for invoice, lines in by_invoice.items():
             sections = invoice.invoice_line_ids.filtered(
-                lambda aml: aml.display_type == "line_section"
-                and aml.sale_line_ids.product_type == "combo"
-                and aml.sale_line_ids.order_id == self
+                lambda aml: (
+                    aml.display_type == "line_section"
+                    and aml.sale_line_ids.product_type == "combo"
+                    and aml.sale_line_ids.order_id == self
+                )
             )
             for section in sections:
                 items = invoice.invoice_line_ids.filtered(
-                    lambda aml, s=section: aml.display_type == "product"
-                    and aml.sale_line_ids & s.sale_line_ids.linked_line_ids
+                    lambda aml, s=section: (
+                        aml.display_type == "product"
+                        and aml.sale_line_ids & s.sale_line_ids.linked_line_ids
+                    )
                 )
                 if not any(item in lines for item in items) or any(
                     item in full and (item not in lines or full[item] != uncredited.get(item))
@@ -633,10 +637,12 @@ class SaleOrder(models.Model):
                 ):
                     continue
                 credited = section.sale_line_ids.invoice_lines.filtered(
-                    lambda aml, s=section: aml.display_type == "line_section"
-                    and aml.parent_state == "posted"
-                    and aml.move_id.move_type == "out_refund"
-                    and aml.move_id.reversed_entry_id == s.move_id
+                    lambda aml, s=section: (
+                        aml.display_type == "line_section"
+                        and aml.parent_state == "posted"
+                        and aml.move_id.move_type == "out_refund"
+                        and aml.move_id.reversed_entry_id == s.move_id
+                    )
                 )
                 left = section.quantity - sum(credited.mapped("quantity"))
                 if left > 0:

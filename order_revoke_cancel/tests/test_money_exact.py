@@ -94,7 +94,11 @@ class TestMoneyExact(OrderEndOfLifeCase):
         self.assertBalanced(reversal)
         discount_account = self.company.account_journal_early_pay_discount_loss_account_id
         self.assertAlmostEqual(
-            sum(reversal.line_ids.filtered(lambda l: l.account_id == discount_account).mapped("credit")),
+            sum(
+                reversal.line_ids.filtered(lambda l: l.account_id == discount_account).mapped(
+                    "credit"
+                )
+            ),
             20.0,
             msg="the discount is reversed in the books",
         )
@@ -168,9 +172,7 @@ class TestMoneyExact(OrderEndOfLifeCase):
         order, invoice = self.invoiced(payment_term_id=self.term_early.id)
         self.register(invoice, payment_date=invoice.invoice_date)._create_payments()
         with self.assertRaises(AccessError):
-            order.with_user(self.salesman).cancel_with_reversal(
-                self.reason, refund_payments=True
-            )
+            order.with_user(self.salesman).cancel_with_reversal(self.reason, refund_payments=True)
 
     # ---- 2. to the cent ---------------------------------------------------------------------
     def cash_rounding(self, strategy):
@@ -213,8 +215,18 @@ class TestMoneyExact(OrderEndOfLifeCase):
     def test_full_credit_of_a_combo_line(self):
         items = self.env["product.product"].create(
             [
-                {"name": "Burger", "type": "consu", "list_price": 5.0, "taxes_id": [Command.clear()]},
-                {"name": "Fries", "type": "consu", "list_price": 3.0, "taxes_id": [Command.clear()]},
+                {
+                    "name": "Burger",
+                    "type": "consu",
+                    "list_price": 5.0,
+                    "taxes_id": [Command.clear()],
+                },
+                {
+                    "name": "Fries",
+                    "type": "consu",
+                    "list_price": 3.0,
+                    "taxes_id": [Command.clear()],
+                },
             ]
         )
         combos = self.env["product.combo"].create(
@@ -257,6 +269,3 @@ class TestMoneyExact(OrderEndOfLifeCase):
         self.assertSettled(order, cancellation)
         order.with_user(self.sales_manager).revoke_cancel()
         self.assertEqual(order.order_line.mapped("qty_invoiced"), [3.0, 3.0, 3.0])
-
-
-
