@@ -95,7 +95,7 @@ class TestMoneyExact(OrderEndOfLifeCase):
         discount_account = self.company.account_journal_early_pay_discount_loss_account_id
         self.assertAlmostEqual(
             sum(
-                reversal.line_ids.filtered(lambda l: l.account_id == discount_account).mapped(
+                reversal.line_ids.filtered(lambda aml: aml.account_id == discount_account).mapped(
                     "credit"
                 )
             ),
