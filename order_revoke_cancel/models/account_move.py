@@ -11,33 +11,123 @@ class AccountMove(models.Model):
             lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
         )
 
-    def _get_credited_by_reconciliation(self):
-        """Part of this customer invoice settled by credit notes (invoice currency)."""
+    def _get_money_settlements(self):
+        """How this customer invoice was settled by money: ``[(counterpart move, settled,
+        received)]`` per payment or bank statement line reconciled with it, `settled` the part of
+        the invoice it settled and `received` the money in it (invoice currency).
+
+        This is the one definition of "received" of both addons: only payments (provider
+        transactions make payments) and bank statement lines bring money; a payment also
+        settles by its write-off lines (an early-payment discount, a "mark as fully paid"
+        write-off), which are no money and are split pro rata over what the payment settled.
+        Credit notes, exchange differences and other entries settle without money."""
         self.ensure_one()
         receivables = self.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
-        partials = receivables.matched_credit_ids.filtered(
-            lambda p: p.credit_move_id.move_id.move_type == "out_refund"
-        )
-        return sum(partials.mapped("debit_amount_currency"))
+        result = []
+        for partial in receivables.matched_credit_ids:
+            move = partial.credit_move_id.move_id
+            liquidity = (
+                move.origin_payment_id._seek_for_lines()[0]
+                if move.origin_payment_id
+                else (
+                    move.statement_line_id._seek_for_lines()[0] if move.statement_line_id else None
+                )
+            )
+            if liquidity is None:
+                continue
+            counterpart = move.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            settled_balance = -sum(counterpart.mapped("balance"))
+            share = (
+                min(max(sum(liquidity.mapped("balance")) / settled_balance, 0.0), 1.0)
+                if settled_balance > 0
+                else 1.0
+            )
+            settled = partial.debit_amount_currency
+            result.append((move, partial, settled, settled * share))
+        return result
 
     def _get_received_amount(self):
-        """Money received on this customer invoice (invoice currency): what is no longer open
-        and was not settled by a credit note."""
+        """Money received on this customer invoice (invoice currency), see
+        `_get_money_settlements`."""
         self.ensure_one()
-        return max(
-            self.amount_total - self.amount_residual - self._get_credited_by_reconciliation(),
-            0.0,
+        return self.currency_id.round(sum(item[3] for item in self._get_money_settlements()))
+
+    def _get_written_off_amount(self):
+        """What payments settled of this invoice without money (early-payment discounts,
+        write-offs), invoice currency."""
+        self.ensure_one()
+        return self.currency_id.round(
+            sum(item[2] - item[3] for item in self._get_money_settlements())
         )
+
+    def _prepare_writeoff_reversal_line_vals(self, ratio):
+        """Lines of the entry reversing `ratio` of the write-off lines (discount, its taxes,
+        write-off) of the payments that settled this invoice, each line a copy of the
+        payment's line with the opposite amount (taxes and tax tags kept, so the tax report
+        is reversed too), and the customer's receivable as counterpart. Empty when nothing
+        was written off."""
+        self.ensure_one()
+        vals_list = []
+        for move, partial, settled, received in self._get_money_settlements():
+            if self.currency_id.is_zero(settled - received):
+                continue
+            payment = move.origin_payment_id
+            writeoffs = (
+                payment._seek_for_lines()[2]
+                if payment
+                else move.line_ids.filtered(
+                    lambda line: line.account_id.account_type != "asset_receivable"
+                )
+                - move.statement_line_id._seek_for_lines()[0]
+            )
+            counterpart = move.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            part = ratio * partial.amount / -sum(counterpart.mapped("balance"))
+            for line in writeoffs:
+                vals_list.append(
+                    {
+                        "name": line.name,
+                        "account_id": line.account_id.id,
+                        "partner_id": line.partner_id.id,
+                        "currency_id": line.currency_id.id,
+                        "amount_currency": -line.currency_id.round(line.amount_currency * part),
+                        "balance": -line.company_currency_id.round(line.balance * part),
+                        "display_type": line.display_type,
+                        "tax_ids": [Command.set(line.tax_ids.ids)],
+                        "tax_tag_ids": [Command.set(line.tax_tag_ids.ids)],
+                        "tax_repartition_line_id": line.tax_repartition_line_id.id,
+                        "analytic_distribution": line.analytic_distribution,
+                    }
+                )
+        if not vals_list:
+            return []
+        receivable = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )[:1]
+        vals_list.append(
+            {
+                "name": self.env._("Reversal of the discount or write-off of %s", self.name),
+                "account_id": receivable.account_id.id,
+                "partner_id": self.commercial_partner_id.id,
+                "currency_id": vals_list[0]["currency_id"],
+                "amount_currency": -sum(vals["amount_currency"] for vals in vals_list),
+                "balance": -sum(vals["balance"] for vals in vals_list),
+            }
+        )
+        return vals_list
 
     def _set_credit_lines(self, invoice, plan_lines):
         """Make this draft credit note of `invoice` credit only `plan_lines`
         (``{invoice line: [credit line values]}``): the other orders' lines of a shared
         invoice, and what earlier credit notes already credited, are left out."""
         self.ensure_one()
-        sources = invoice.invoice_line_ids.filtered(lambda aml: aml.display_type == "product")
-        copies = self.invoice_line_ids.filtered(lambda aml: aml.display_type == "product")
+        sources = invoice.invoice_line_ids.filtered(_is_credited_line)
+        copies = self.invoice_line_ids.filtered(_is_credited_line)
         commands = []
         for source, copy in zip(sources.sorted("id"), copies.sorted("id"), strict=True):
             vals_list = plan_lines.get(source)
@@ -54,7 +144,7 @@ class AccountMove(models.Model):
                     data.pop(field, None)
                 commands += [Command.create({**data, **vals}) for vals in vals_list[1:]]
         kept_sale_lines = sources.filtered(lambda aml: aml in plan_lines).sale_line_ids
-        for other in self.invoice_line_ids.filtered(lambda aml: aml.display_type != "product"):
+        for other in self.invoice_line_ids.filtered(lambda aml: not _is_credited_line(aml)):
             if not other.sale_line_ids & kept_sale_lines:
                 commands.append(Command.unlink(other.id))
         self.write({"invoice_line_ids": commands})
@@ -122,8 +212,75 @@ class AccountMove(models.Model):
         receivable come back without any posted entry being rewritten."""
         if not self:
             return self
+        reversals = {credit_note: credit_note._get_writeoff_reversals() for credit_note in self}
         invoices = self._reverse_moves(default_values_list)
         invoices.action_post()
         for credit_note, invoice in zip(self, invoices, strict=True):
             reconcile_receivables(credit_note | invoice)
+            entries = reversals[credit_note]
+            if entries:
+                # The discount or write-off the cancellation reversed applies again: its
+                # reversal entry is reversed (never rewritten) against the new invoice.
+                again = entries._reverse_moves(
+                    [{"date": invoice.date, "ref": invoice.ref} for _entry in entries]
+                )
+                again.action_post()
+                reconcile_receivables(again | invoice)
         return invoices
+
+    def _create_writeoff_reversal(self, invoice, ratio):
+        """Post the entry reversing `ratio` of what payments wrote off on `invoice` (see
+        `_prepare_writeoff_reversal_line_vals`) and let it settle this credit note: the
+        customer is credited with the money received only, and neither owes nor holds the
+        discount. Returns the entry (empty when nothing was written off)."""
+        self.ensure_one()
+        line_vals = invoice._prepare_writeoff_reversal_line_vals(ratio)
+        if not line_vals:
+            return self.browse()
+        journal = self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+                ("type", "=", "general"),
+            ],
+            limit=1,
+        )
+        entry = self.create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id or self.journal_id.id,
+                "date": self.date,
+                "ref": self.env._("Discount or write-off reversed by %s", self.name),
+                "partner_id": self.commercial_partner_id.id,
+                "line_ids": [Command.create(vals) for vals in line_vals],
+            }
+        )
+        entry.action_post()
+        reconcile_receivables(self | entry)
+        return entry
+
+    def _get_writeoff_reversals(self):
+        """The entries `_create_writeoff_reversal` reconciled with this credit note."""
+        self.ensure_one()
+        receivables = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        partials = receivables.matched_debit_ids
+        moves = partials.debit_move_id.move_id
+        return moves.filtered(
+            lambda m: (
+                m.move_type == "entry"
+                and not m.origin_payment_id
+                and not m.statement_line_id
+                and m not in partials.exchange_move_id
+                and not m.reversed_entry_id
+            )
+        )
+
+
+def _is_credited_line(line):
+    """Whether a credit note credits `line` on its own: product lines, and the section that
+    stands for a combo product (Odoo invoices the combo line as a section with its quantity,
+    so that its `qty_invoiced` follows the invoices)."""
+    return line.display_type == "product" or (
+        line.display_type == "line_section" and line.sale_line_ids.product_type == "combo"
+    )

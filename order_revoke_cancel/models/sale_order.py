@@ -657,6 +657,10 @@ class SaleOrder(models.Model):
         for item, kept in zip(plan, _split_kept(plan, keep), strict=True):
             invoice = item["invoice"]
             impact.append(self._impact_line("credit_note", invoice, False, item["amount"]))
+            if item["writeoff"]:
+                impact.append(
+                    self._impact_line("reverse_writeoff", invoice, False, item["writeoff"])
+                )
             if not invoice.currency_id.is_zero(item["refund"] - kept):
                 impact.append(self._impact_line(action, invoice, False, item["refund"] - kept))
         return impact
@@ -683,39 +687,91 @@ class SaleOrder(models.Model):
             if vals_list:
                 by_invoice.setdefault(invoice_line.move_id, {})[invoice_line] = vals_list
         plan = []
+        combos = self._get_combo_credits(by_invoice, uncredited, quantities)
         for invoice, lines in by_invoice.items():
             currency = invoice.currency_id
-            amount = currency.round(
-                sum(
-                    _credit_total(line, vals)
-                    for line, vals_list in lines.items()
-                    for vals in vals_list
-                )
-            )
+            amount = _credit_note_total(invoice, lines)
             if currency.compare_amounts(amount, 0.0) <= 0:
                 continue  # a credit note cannot have a negative total
+            ratio = self._get_invoice_share(invoice)
+            refund = min(amount, max(currency.round(invoice._get_received_amount() * ratio), 0.0))
+            writeoff = 0.0
+            line_vals = invoice._prepare_writeoff_reversal_line_vals(ratio)
+            if line_vals:
+                # What the reversal entry will post, not a second formula.
+                writeoff = min(line_vals[-1]["amount_currency"], amount - refund)
             plan.append(
                 {
                     "invoice": invoice,
-                    "lines": lines,
+                    "lines": {**lines, **combos.get(invoice, {})},
                     "amount": amount,
-                    "refund": min(amount, self._get_received_share(invoice)),
+                    "refund": refund,
+                    "writeoff": writeoff if currency.compare_amounts(writeoff, 0.0) > 0 else 0.0,
+                    "ratio": ratio,
                 }
             )
         return plan
 
+    def _get_combo_credits(self, by_invoice, uncredited, quantities):
+        """The combo sections to credit with the lines of `by_invoice`: ``{invoice: {section:
+        [{'quantity': q}]}}``. As Odoo's own credit note does, a combo line is credited with
+        its items: its section is credited for what is left of it once none of its items on
+        that invoice stays uncredited."""
+        self.ensure_one()
+        full = uncredited if quantities is None else self.order_line._get_uncredited_invoice_lines()
+        result = {}
+        for invoice, lines in by_invoice.items():
+            sections = invoice.invoice_line_ids.filtered(
+                lambda aml: (
+                    aml.display_type == "line_section"
+                    and aml.sale_line_ids.product_type == "combo"
+                    and aml.sale_line_ids.order_id == self
+                )
+            )
+            for section in sections:
+                items = invoice.invoice_line_ids.filtered(
+                    lambda aml, s=section: (
+                        aml.display_type == "product"
+                        and aml.sale_line_ids & s.sale_line_ids.linked_line_ids
+                    )
+                )
+                if not any(item in lines for item in items) or any(
+                    item in full and (item not in lines or full[item] != uncredited.get(item))
+                    for item in items
+                ):
+                    continue
+                credited = section.sale_line_ids.invoice_lines.filtered(
+                    lambda aml, s=section: (
+                        aml.display_type == "line_section"
+                        and aml.parent_state == "posted"
+                        and aml.move_id.move_type == "out_refund"
+                        and aml.move_id.reversed_entry_id == s.move_id
+                    )
+                )
+                left = section.quantity - sum(credited.mapped("quantity"))
+                if left > 0:
+                    result.setdefault(invoice, {})[section] = [{"quantity": left}]
+        return result
+
+    def _get_invoice_share(self, invoice):
+        """This order's part of `invoice` (0 to 1): its lines' share of the invoice lines, so
+        an invoice of this order alone is 1 whatever rounding lines it holds. Money received
+        and written off is split by it (see `_get_credit_plan`)."""
+        self.ensure_one()
+        lines = invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        total = sum(lines.mapped("price_total"))
+        mine = lines.filtered(lambda line: line.sale_line_ids.order_id == self)
+        if mine == lines:
+            return 1.0
+        if invoice.currency_id.is_zero(total):
+            return 0.0
+        return sum(mine.mapped("price_total")) / total
+
     def _get_received_share(self, invoice):
         """This order's part of the money received on `invoice`: pro rata to its lines."""
         self.ensure_one()
-        if invoice.currency_id.is_zero(invoice.amount_total):
-            return 0.0
-        share = sum(
-            invoice.invoice_line_ids.filtered(
-                lambda line: line.display_type == "product" and line.sale_line_ids.order_id == self
-            ).mapped("price_total")
-        )
-        received = invoice._get_received_amount()
-        return max(invoice.currency_id.round(received * share / invoice.amount_total), 0.0)
+        received = invoice._get_received_amount() * self._get_invoice_share(invoice)
+        return max(invoice.currency_id.round(received), 0.0)
 
     def _get_open_receivable(self):
         invoices = self.invoice_ids.filtered(lambda m: m.state == "posted")
@@ -965,11 +1021,15 @@ class SaleOrder(models.Model):
         kept_parts = _split_kept(plan, keep)
         for item, credit_note, kept in zip(plan, credit_notes, kept_parts, strict=True):
             refund = min(item["refund"], credit_note.amount_total)
-            credit_note._limit_settlement(item["invoice"], credit_note.amount_total - refund)
+            # What was settled without money (discount, write-off) is reversed, not refunded.
+            open_part = credit_note.amount_total - refund - item["writeoff"]
+            credit_note._limit_settlement(item["invoice"], open_part)
             if refund_payments and not credit_note.currency_id.is_zero(refund - kept):
                 # Paid out first: what the credit note still holds then settles the invoice.
                 refunds |= self._refund_credit_note(credit_note, refund - kept)
-            credit_note._reconcile_with_invoice(item["invoice"], credit_note.amount_total - refund)
+            if item["writeoff"]:
+                credit_note._create_writeoff_reversal(item["invoice"], item["ratio"])
+            credit_note._reconcile_with_invoice(item["invoice"], open_part)
         return credit_notes, refunds
 
     def _prepare_credit_note_vals(self, invoice, date):
@@ -1233,18 +1293,33 @@ def _split_kept(plan, keep):
     return parts
 
 
-def _credit_total(invoice_line, vals):
-    """Total, taxes included, of a credit note line made of `vals` on `invoice_line`."""
-    price = vals["price_unit"] * (1 - vals["discount"] / 100.0)
-    taxes = invoice_line.tax_ids.compute_all(
-        price,
-        invoice_line.currency_id,
-        vals["quantity"],
-        product=invoice_line.product_id,
-        partner=invoice_line.partner_id,
-        is_refund=True,
+def _credit_note_total(invoice, lines):
+    """Total of the credit note of `invoice` crediting `lines` (``{invoice line: [credit line
+    values]}``), computed by Odoo's own tax engine as the draft credit note computes it: taxes
+    rounded per document as the company rounds them, and the invoice's cash rounding (a
+    rounding line or a rounded biggest tax) applied."""
+    AccountTax = invoice.env["account.tax"]
+    base_lines = [
+        AccountTax._prepare_base_line_for_taxes_computation(
+            line,
+            price_unit=vals["price_unit"],
+            quantity=vals["quantity"],
+            discount=vals["discount"],
+            rate=invoice.invoice_currency_rate,
+            is_refund=True,
+        )
+        for line, vals_list in lines.items()
+        for vals in vals_list
+    ]
+    AccountTax._add_tax_details_in_base_lines(base_lines, invoice.company_id)
+    AccountTax._round_base_lines_tax_details(base_lines, invoice.company_id)
+    totals = AccountTax._get_tax_totals_summary(
+        base_lines,
+        invoice.currency_id,
+        invoice.company_id,
+        cash_rounding=invoice.invoice_cash_rounding_id,
     )
-    return taxes["total_included"]
+    return invoice.currency_id.round(totals["total_amount_currency"])
 
 
 def _limit_to_quantities(uncredited, quantities):

@@ -7,6 +7,7 @@ IMPACT_ACTIONS = [
     ("credit_note", "Credit note"),
     ("refund_payment", "Refund payment"),
     ("customer_credit", "Keep as customer credit"),
+    ("reverse_writeoff", "Reverse early-payment discount or write-off"),
     ("fee_invoice", "Cancellation fee invoice"),
     ("notify_purchase", "Notify purchase"),
     ("cancel_return", "Cancel return"),
