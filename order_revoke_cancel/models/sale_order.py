@@ -790,8 +790,10 @@ class SaleOrder(models.Model):
         for move in moves.filtered(lambda m: m.location_dest_id.usage == "customer").sorted("id"):
             uom = move.product_id.uom_id
             done = move.product_uom._compute_quantity(move.quantity, uom)
-            # Returns to refund only: goods returned without it still count as delivered.
-            qty = done - _returned_quantity(move, lambda m: m.to_refund)
+            # Every done return, whether it updated the order or not: goods sent back for a
+            # repair ("update quantities on SO" unticked) are in our stock, not at the
+            # customer, and a return from the customer can only take back what they hold.
+            qty = done - _returned_quantity(move)
             if float_compare(qty, 0, precision_rounding=uom.rounding) > 0:
                 result.setdefault(move.picking_id, {})[move] = qty
         for picking, quantities in self._get_step_return_quantities(moves).items():
@@ -1243,11 +1245,10 @@ class SaleOrder(models.Model):
             self.activity_schedule(xmlid, user_id=user.id, summary=summary)
 
 
-def _returned_quantity(move, keep=None):
-    """What done returns took back of `move`, in the product's unit."""
+def _returned_quantity(move):
+    """What done returns took back of `move`, in the product's unit, whatever their
+    "update quantities on SO" (`to_refund`): the goods are back either way."""
     returns = move.returned_move_ids.filtered(lambda m: m.state == "done")
-    if keep:
-        returns = returns.filtered(keep)
     uom = move.product_id.uom_id
     return sum(m.product_uom._compute_quantity(m.quantity, uom) for m in returns)
 

@@ -298,7 +298,8 @@ class SaleOrderCancellation(models.Model):
             line = snapshot.sale_line_id
             if line.product_id.type != "consu" or line.is_expense:
                 continue
-            missing = line.product_uom_qty - line.qty_delivered
+            # Odoo's count once the order is live again, not what the customer holds now.
+            missing = line.product_uom_qty - line._get_qty_delivered_in_force()
             if float_compare(missing, 0, precision_rounding=line.product_uom.rounding) > 0:
                 result[line] = missing
         return result

@@ -1,9 +1,118 @@
-from odoo import models
+from odoo import api, models
 from odoo.tools import float_compare, float_is_zero, float_round
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    @api.depends("state", "move_ids.to_refund", "order_id.cancellation_ids.state")
+    def _compute_qty_delivered(self):
+        """Extend `sale_stock`: on an order cancelled with reversal, the delivered quantity is
+        what the customer still holds. Odoo keeps counting goods that came back through a
+        return without "update quantities on SO" (sent in for a repair) as delivered; once
+        the cancellation has taken back the rest and credited every invoice, counting them
+        would leave the cancelled order delivered but not invoiced. Revoke puts the order
+        back in state `sale`, where Odoo's own count applies again."""
+        res = super()._compute_qty_delivered()
+        for line in self._filtered_counting_customer_holdings():
+            line.qty_delivered -= line._get_unrefunded_return_qty()
+        return res
+
+    def _filtered_counting_customer_holdings(self):
+        """Stock lines of orders whose cancellation with reversal is in force."""
+        return self.filtered(
+            lambda line: (
+                line.qty_delivered_method == "stock_move"
+                and line.state == "cancel"
+                and "cancelled" in line.order_id.cancellation_ids.mapped("state")
+            )
+        )
+
+    def _get_unrefunded_return_qty(self):
+        """Net quantity (in the line's unit) that came back from the customer through returns
+        that did not update the order, less what such returns of returns took back to them:
+        what Odoo counts as delivered although the customer does not hold it."""
+        self.ensure_one()
+        qty = 0.0
+        returns = self.move_ids.filtered(
+            lambda m: (
+                m.state == "done"
+                and not m.scrapped
+                and m.origin_returned_move_id
+                and not m.to_refund
+                and m.product_id == self.product_id
+            )
+        )
+        for move in returns:
+            done = move.product_uom._compute_quantity(
+                move.quantity, self.product_uom, rounding_method="HALF-UP"
+            )
+            if move.location_id._is_outgoing():
+                qty += done
+            elif move.location_dest_id._is_outgoing():
+                qty -= done
+        return qty
+
+    def _get_qty_delivered_in_force(self):
+        """What Odoo counts as delivered once the order is live again (revoke): the delivered
+        quantity without the customer-holdings view of a cancelled order."""
+        self.ensure_one()
+        if self in self._filtered_counting_customer_holdings():
+            return self.qty_delivered + self._get_unrefunded_return_qty()
+        return self.qty_delivered
+
+    @api.depends(
+        "move_ids.state",
+        "move_ids.product_uom_qty",
+        "order_id.cancellation_ids.revoke_picking_ids",
+    )
+    def _compute_qty_to_invoice(self):
+        """Extend `sale`: while a revoke delivers again goods that were invoiced, billed again
+        by the revoke and not yet back at the customer, the line is not "to invoice" a negative
+        quantity, which would make Create Invoice draft a credit note for them. Only the part
+        the revoke's own deliveries bring is discounted; once delivered, Odoo's rule applies."""
+        res = super()._compute_qty_to_invoice()
+        for line in self:
+            if (
+                line.state != "sale"
+                or line.display_type
+                or line.product_id.invoice_policy != "delivery"
+                or line.qty_delivered_method != "stock_move"
+                or float_compare(
+                    line.qty_to_invoice, 0.0, precision_rounding=line.product_uom.rounding or 0.01
+                )
+                >= 0
+            ):
+                continue
+            redelivering = line._get_qty_redelivering()
+            if redelivering:
+                line.qty_to_invoice = min(0.0, line.qty_to_invoice + redelivering)
+        return res
+
+    def _get_revoke_moves(self):
+        """This line's moves of the deliveries revokes made, their backorders and the steps
+        chained after them (the ship after a pick)."""
+        self.ensure_one()
+        revoked = self.order_id.cancellation_ids.filtered(lambda c: c.state == "revoked")
+        pickings = revoked.revoke_picking_ids
+        backorders = pickings.backorder_ids - pickings
+        while backorders:
+            pickings |= backorders
+            backorders = pickings.backorder_ids - pickings
+        moves = pickings.move_ids.filtered(lambda m: m.sale_line_id == self)
+        chain = moves
+        while moves:
+            moves = moves.move_dest_ids.filtered(lambda m: m.sale_line_id == self) - chain
+            chain |= moves
+        return chain
+
+    def _get_qty_redelivering(self):
+        """Quantity (line's unit) on its way to the customer while a delivery made by a revoke
+        is still open: what is procured and not delivered yet; 0 otherwise."""
+        self.ensure_one()
+        if not self._get_revoke_moves().filtered(lambda m: m.state not in ("done", "cancel")):
+            return 0.0
+        return max(self._get_qty_procurement() - self.qty_delivered, 0.0)
 
     def _get_qty_procurement(self, previous_product_uom_qty=False):
         """Extend `sale_stock`: goods that a cancellation sent back to stock from a pick or

@@ -14,3 +14,5 @@ from . import test_consolidated_invoice
 from . import test_soak_findings
 from . import test_cancel_fees
 from . import test_money_exact
+from . import test_returns_customer_holds
+from . import test_revoke_redelivery

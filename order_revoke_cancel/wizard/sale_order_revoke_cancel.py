@@ -8,6 +8,12 @@ class SaleOrderRevokeCancel(models.TransientModel):
     order_id = fields.Many2one("sale.order", required=True, ondelete="cascade")
     cancellation_id = fields.Many2one("sale.order.cancellation", compute="_compute_cancellation_id")
     note = fields.Text()
+    redelivery_summary = fields.Text(
+        "Still to Deliver",
+        compute="_compute_redelivery_summary",
+        help="What the revoke delivers again, per product; until it is delivered the order "
+        "bills nothing more and credits nothing.",
+    )
     impact_line_ids = fields.One2many(
         "sale.order.cancel.impact",
         "revoke_wizard_id",
@@ -21,6 +27,21 @@ class SaleOrderRevokeCancel(models.TransientModel):
     def _compute_cancellation_id(self):
         for wizard in self:
             wizard.cancellation_id = wizard.order_id._get_last_cancellation()
+
+    @api.depends("order_id")
+    def _compute_redelivery_summary(self):
+        for wizard in self:
+            cancellation = wizard.order_id._get_last_cancellation()
+            quantities = cancellation._get_qty_to_redeliver() if cancellation else {}
+            wizard.redelivery_summary = "\n".join(
+                self.env._(
+                    "%(product)s: %(qty)s %(uom)s to deliver again",
+                    product=line.product_id.display_name,
+                    qty=qty,
+                    uom=line.product_uom.name,
+                )
+                for line, qty in quantities.items()
+            )
 
     @api.depends("order_id")
     def _compute_impact_line_ids(self):

@@ -511,14 +511,10 @@ class SaleOrder(models.Model):
         terminated = self.filtered(lambda o: o.termination_state == "terminated")
         requests = terminated.termination_request_ids.filtered(lambda r: r.state == "done")
         res = super().revoke_cancel(note=note)
-        for request in requests:
-            request.message_post(
-                body=self.env._(
-                    "The termination of %s was revoked. Purchases it cancelled stay cancelled.",
-                    request.order_name,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+        # Only the requests whose cancellation this revoke undid: the order lives again.
+        requests.filtered(lambda r: r.cancellation_id in res)._mark_revoked(
+            check_text(self, note, "note")
+        )
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -737,11 +733,33 @@ class SaleOrder(models.Model):
             self.env._("Confirmed.") if ok else self.env._("The order is not confirmed."),
         )
 
-    def _get_undelivered_lines(self):
+    def _get_close_lines(self):
+        """Lines the checklist judges: products and services that were sold. Notes and
+        sections carry nothing; down payments are settled by the invoices they are deducted
+        from; combo lines by their items; nothing ordered and nothing delivered is nothing
+        to settle."""
         return self.order_line.filtered(
             lambda line: (
                 not line.display_type
-                and line.product_id.type == "consu"
+                and not line.is_downpayment
+                and line.product_id.type != "combo"
+                and not (
+                    float_is_zero(
+                        line.product_uom_qty, precision_rounding=line.product_uom.rounding
+                    )
+                    and float_is_zero(
+                        line.qty_delivered, precision_rounding=line.product_uom.rounding
+                    )
+                )
+            )
+        )
+
+    def _get_undelivered_lines(self):
+        """Goods and services (manual or timesheet quantities alike) delivered less than
+        ordered. The delivery charge is delivered with the goods, not on its own."""
+        return self._get_close_lines().filtered(
+            lambda line: (
+                not line._is_delivery()
                 and float_compare(
                     line.qty_delivered,
                     line.product_uom_qty,
@@ -777,12 +795,24 @@ class SaleOrder(models.Model):
         )
 
     def _get_lines_to_invoice(self):
+        """Lines with something to invoice or to credit, and lines billed less than what was
+        ordered or delivered: an order whose lines bill on delivery is not "fully invoiced"
+        just because nothing was delivered yet. Down payments count while not deducted."""
         return self.order_line.filtered(
             lambda line: (
                 not line.display_type
                 and not float_is_zero(
                     line.qty_to_invoice, precision_rounding=line.product_uom.rounding or 0.01
                 )
+            )
+        ) | self._get_close_lines().filtered(
+            lambda line: (
+                float_compare(
+                    line.qty_invoiced,
+                    max(line.product_uom_qty, line.qty_delivered),
+                    precision_rounding=line.product_uom.rounding or 0.01,
+                )
+                < 0
             )
         )
 
@@ -813,14 +843,25 @@ class SaleOrder(models.Model):
             )
         )
 
+    def _has_nothing_billed(self):
+        """Whether the order has an amount to bill but no posted customer invoice: then
+        nothing is paid, however empty the list of unpaid invoices."""
+        self.ensure_one()
+        posted = self.invoice_ids.filtered(
+            lambda m: m.state == "posted" and m.move_type == "out_invoice"
+        )
+        return not posted and not self.currency_id.is_zero(self.amount_total)
+
     def _close_check_paid(self):
         unpaid = self._get_unpaid_invoices()
-        detail = (
-            self.env._("Not paid: %s", ", ".join(unpaid.mapped("display_name")))
-            if unpaid
-            else self.env._("Every invoice is paid.")
-        )
-        return self._check_item("paid", self.env._("Paid"), not unpaid, detail)
+        if unpaid:
+            detail = self.env._("Not paid: %s", ", ".join(unpaid.mapped("display_name")))
+        elif self._has_nothing_billed():
+            detail = self.env._("Nothing was invoiced, so nothing was paid yet.")
+        else:
+            detail = self.env._("Every invoice is paid.")
+        ok = not unpaid and not self._has_nothing_billed()
+        return self._check_item("paid", self.env._("Paid"), ok, detail)
 
     def _close_check_no_pending_termination(self):
         pending = self.sudo().pending_termination_id

@@ -85,6 +85,7 @@ class SaleTerminationRequest(models.Model):
             ("done", "Terminated"),
             ("rejected", "Rejected"),
             ("withdrawn", "Withdrawn"),
+            ("revoked", "Revoked"),
         ],
         default="draft",
         required=True,
@@ -131,6 +132,10 @@ class SaleTerminationRequest(models.Model):
         "attempt was kept.",
     )
     can_review = fields.Boolean(compute="_compute_can_review")
+    # Written only by `_mark_revoked`, when the termination's cancellation is revoked.
+    revoke_user_id = fields.Many2one("res.users", "Revoked By", readonly=True, copy=False)
+    revoke_date = fields.Datetime("Revoked On", readonly=True, copy=False)
+    revoke_note = fields.Text(readonly=True, copy=False)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -337,6 +342,44 @@ class SaleTerminationRequest(models.Model):
             subtype_xmlid="mail.mt_comment",
             partner_ids=self.partner_id.ids,
             auto_delete=True,
+        )
+
+    def _mark_revoked(self, note=None):
+        """The termination these requests executed was revoked: the order lives again. The
+        request records who revoked it, when and why, and the customer who asked for the
+        termination or confirmed it hears that the order carries on. Called by
+        `sale.order.revoke_cancel` only, once the caller's right to revoke was checked."""
+        now = fields.Datetime.now()
+        for request in self:
+            # Requests are evidence that users only read: the revoke path writes them.
+            request.sudo().write(
+                {
+                    "state": "revoked",
+                    "revoke_user_id": self.env.user.id,
+                    "revoke_date": now,
+                    "revoke_note": note or False,
+                }
+            )
+            request.message_post(
+                body=self.env._(
+                    "The termination of %s was revoked. Purchases it cancelled stay cancelled.",
+                    request.order_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            if request.origin == "portal" or request.customer_response == "confirmed":
+                request.sudo()._send_customer_revoked()
+
+    def _send_customer_revoked(self):
+        """Tell the customer that the termination was revoked, the way the outcome email
+        reaches them: a template posted on the request to the customer only, with nothing
+        internal (no note, no description)."""
+        self.ensure_one()
+        template = self.env.ref("order_termination.mail_template_termination_revoked")
+        self.with_context(mail_post_autofollow=False).message_post_with_source(
+            template,
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.partner_id.ids,
         )
 
     def _send_customer_outcome(self):

@@ -123,7 +123,7 @@ class SaleCancellationAnalysis(models.Model):
             JOIN sale_order so ON so.id = c.order_id
             JOIN res_company company ON company.id = so.company_id
             LEFT JOIN sale_termination_request tr
-                ON tr.cancellation_id = c.id AND tr.state = 'done'
+                ON tr.cancellation_id = c.id AND tr.state IN ('done', 'revoked')
             LEFT JOIN LATERAL (
                 SELECT -SUM(move.amount_total_signed) AS amount
                   FROM sale_cancellation_credit_note_rel rel

@@ -12,3 +12,5 @@ from . import test_termination_fee
 from . import test_portal_self_service
 from . import test_cancellation_analysis
 from . import test_short_close_multistep
+from . import test_close_settled
+from . import test_revoke_terminated

@@ -56,10 +56,10 @@ class TestOrderClose(TerminationCase):
                 "no_pending_returns": True,
                 "invoiced": False,
                 "invoices_posted": True,
-                "paid": True,
+                "paid": False,
                 "no_pending_termination": True,
             },
-            msg="a just confirmed order is neither delivered nor invoiced yet",
+            msg="a just confirmed order is neither delivered nor invoiced nor paid yet",
         )
 
     def test_checklist_follows_delivery_invoice_and_payment(self):
@@ -149,7 +149,8 @@ class TestOrderClose(TerminationCase):
         self.assertIn(order.name, message, msg="the refusal names the order")
         self.assertIn("Fully delivered", message, msg="the refusal lists the missing delivery")
         self.assertIn("Fully invoiced", message, msg="the refusal lists the missing invoice")
-        self.assertNotIn("Paid", message, msg="the refusal does not list checks that pass")
+        self.assertIn("Paid", message, msg="nothing invoiced is nothing paid")
+        self.assertNotIn("Invoices posted", message, msg="no check that passes is listed")
         self.assertFalse(order.is_closed, msg="a refused close leaves the order open")
 
     # ---- forced close --------------------------------------------------------------------------

@@ -1,0 +1,102 @@
+from odoo import Command
+from odoo.tests import tagged, users
+
+from .common import OrderEndOfLifeCase
+
+
+@tagged("post_install", "-at_install")
+class TestRevokeRedelivery(OrderEndOfLifeCase):
+    """Delivered, invoiced, paid, cancelled with returns received, revoked: while the revoke's
+    delivery is on its way the order invites neither an invoice nor a credit note."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.on_delivery = cls.env["product.product"].create(
+            {
+                "name": "Desk (invoiced on delivery)",
+                "type": "consu",
+                "is_storable": True,
+                "invoice_policy": "delivery",
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.on_delivery, cls.stock_location, 100)
+
+    def revoked_order(self, steps="ship_only"):
+        self.warehouse.delivery_steps = steps
+        order = self.confirmed_order([(self.on_delivery, 10)])
+        while order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")):
+            self.deliver(order)
+        self.pay(self.invoice(order))
+        order = order.with_user(self.env.user)
+        order.cancel_with_reversal(self.reason, receive_returns=True)
+        self.assertEqual(order.order_line.qty_delivered, 0)
+        wizard = (
+            self.env["sale.order.revoke.cancel"]
+            .with_context(default_order_id=order.id)
+            .create({"note": "Customer wants it after all."})
+        )
+        self.assertIn("10", wizard.redelivery_summary, msg="the wizard says what to deliver")
+        self.assertIn(self.on_delivery.name, wizard.redelivery_summary)
+        wizard.action_revoke()
+        return order
+
+    def assertNothingToBill(self, order, msg):
+        line = order.order_line
+        self.assertEqual(line.qty_to_invoice, 0, msg=msg)
+        self.assertNotEqual(order.invoice_status, "to invoice", msg=msg)
+
+    @users("orc_sales_manager")
+    def test_revoked_order_invites_no_credit_note_while_redelivering(self):
+        order = self.revoked_order()
+        line = order.order_line
+        self.assertEqual((line.qty_delivered, line.qty_invoiced), (0, 10), msg="billed again")
+        self.assertNothingToBill(order, msg="no credit note for goods on their way")
+        self.assertEqual(order.invoice_status, "invoiced")
+
+        self.deliver(order)
+
+        self.assertEqual((line.qty_delivered, line.qty_invoiced), (10, 10))
+        self.assertNothingToBill(order, msg="delivered: all normal")
+        self.assertEqual(
+            self.on_hand(self.env.ref("stock.stock_location_customers"), self.on_delivery), 10
+        )
+
+    @users("orc_sales_manager")
+    def test_partly_redelivered_keeps_the_rest_quiet(self):
+        order = self.revoked_order()
+        self.deliver(order, qty=4)
+        self.assertEqual(order.order_line.qty_delivered, 4)
+        self.assertNothingToBill(order, msg="the backorder is on its way")
+
+    @users("orc_sales_manager")
+    def test_multistep_redelivery_stays_quiet_until_shipped(self):
+        order = self.revoked_order(steps="pick_ship")
+        self.assertNothingToBill(order, msg="picking")
+        self.validate(self.open_picking(order, self.warehouse.pick_type_id))
+        self.assertNothingToBill(order, msg="in Output, not shipped")
+        self.validate(self.open_picking(order, self.warehouse.out_type_id))
+        self.assertEqual(order.order_line.qty_delivered, 10)
+        self.assertNothingToBill(order, msg="shipped")
+
+    @users("orc_sales_manager")
+    def test_cancelled_redelivery_shows_the_credit_to_make(self):
+        order = self.revoked_order()
+        order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
+        self.assertEqual(order.order_line.qty_to_invoice, -10, msg="Odoo's rule again")
+
+    @users("plain_salesman")
+    def test_salesman_reads_the_invoice_status(self):
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.partner_a.id,
+                    "order_line": [Command.create({"product_id": self.on_delivery.id})],
+                }
+            )
+        )
+        self.assertEqual(order.with_user(self.env.user).invoice_status, "no")
