@@ -93,7 +93,7 @@ CASES = [
     ("execute_not_approved", "manager", REQ, "action_execute", ["@@request"], {}, USER_ERROR, "cannot terminate"),
     ("respond_accept_string", "manager", REQ, "customer_respond", ["@@request_to_confirm", "false"], {}, USER_ERROR, "argument accept"),
     ("respond_two_requests", "manager", REQ, "customer_respond", ["@@request_to_confirm+request", True], {}, USER_ERROR, "exactly one"),
-    ("respond_without_token", "manager", REQ, "customer_respond", ["@@request", True], {}, ACCESS_ERROR, "through the link"),
+    ("respond_without_token", "manager", REQ, "customer_respond", ["@@request", True], {}, ACCESS_ERROR, "signed in as staff"),
     # ---- settings ------------------------------------------------------------------------------
     ("settings_negative_revoke_window", "admin", "res.company", "write", ["@@company", {"revoke_cancel_days": -1}], {}, VALIDATION_ERROR, "revoke window"),
     ("settings_huge_revoke_window", "admin", "res.company", "write", ["@@company", {"revoke_cancel_days": 10**9}], {}, VALIDATION_ERROR, "3650"),

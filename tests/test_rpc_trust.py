@@ -60,7 +60,8 @@ class TestTrustRpc(TerminationCase, HttpCase):
 
     def test_answer_with_token_runs_with_no_right_of_the_logged_in_user(self):
         _order, request = self.waiting_request()
-        self.authenticate(self.outsider.login, self.outsider.login)
+        # A portal user (internal users may not answer for the customer at all).
+        self.authenticate(self.portal_user.login, self.portal_user.login)
         token = request.sudo().access_token
         response = self.portal_post(
             request, {"decision": "confirm", "access_token": token, "comment": "OK for us."}

@@ -78,12 +78,11 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        orders = super().create(vals_list)
-        # Checked on the created orders, so that defaults (context, ir.default) count too.
         methods = self._get_state_field_methods()
-        check_state_write(
-            orders, [name for name in methods if any(orders.mapped(name))], methods
-        )
+        check_state_write(self.browse(), {name for vals in vals_list for name in vals}, methods)
+        orders = super().create(vals_list)
+        # And on the created orders, so that defaults (context, ir.default) count too.
+        check_state_write(orders, [name for name in methods if any(orders.mapped(name))], methods)
         return orders
 
     def write(self, vals):

@@ -123,4 +123,6 @@ class TerminationCase(OrderEndOfLifeCase):
     def customer_answer(self, request, accept, comment=None):
         """The customer's answer as the portal sends it: with the request's access token."""
         token = request.sudo().access_token
-        return request.customer_respond(accept, comment, access_token=token)
+        # As the portal route calls it: by a visitor (staff never answer for the customer).
+        public = self.env.ref("base.public_user")
+        return request.with_user(public).customer_respond(accept, comment, access_token=token)
