@@ -146,7 +146,9 @@ class TestReportsEvidence(TerminationCase):
 
     def test_closed_orders_report_shows_close_data(self):
         order = self.settled_order()
-        order.with_user(self.manager).close(self.env.ref("order_termination.close_reason_completed"))
+        order.with_user(self.manager).close(
+            self.env.ref("order_termination.close_reason_completed")
+        )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "order_termination.action_sale_order_closed_report"
         )
@@ -176,20 +178,33 @@ class TestPortalAnswerAuthor(TerminationCase, HttpCase):
         # What the portal route does for an anonymous visitor with the link.
         public = self.env.ref("base.public_user").sudo()
         public_partner = public.partner_id
-        request.with_user(public).customer_respond(
+        # The shared test case turns tracking off; the portal has it on.
+        tracked = request.with_context(tracking_disable=False, mail_notrack=False)
+        tracked.with_user(public).customer_respond(
             True, "Fine by us.", access_token=request.sudo().access_token
         )
         self.env.flush_all()
         self.env.cr.precommit.run()
+        self.env.invalidate_all()
         self.assertEqual(request.state, "done")
         messages = request.sudo().message_ids | order.sudo().message_ids
         self.assertFalse(
             messages.filtered(lambda m: m.author_id == public_partner),
             msg="nothing is logged in the name of the public user",
         )
-        tracking = request.sudo().message_ids.filtered("tracking_value_ids")
-        self.assertTrue(tracking, msg="the answer's tracked values are logged")
-        self.assertEqual(tracking.author_id, self.partner_a, msg="... as the customer's")
+        answer = request.sudo().message_ids.filtered(
+            lambda m: "customer_response" in m.tracking_value_ids.field_id.mapped("name")
+        )
+        self.assertTrue(answer, msg="the answer's tracked values are logged")
+        self.assertEqual(answer.author_id, self.partner_a, msg="... in the customer's name")
+        execution = request.sudo().message_ids.filtered(
+            lambda m: "state" in m.tracking_value_ids.field_id.mapped("name")
+        )
+        self.assertEqual(
+            execution.author_id,
+            self.requester.partner_id,
+            msg="the execution is tracked in the name of its executor, the requester",
+        )
 
 
 @tagged("post_install", "-at_install")
