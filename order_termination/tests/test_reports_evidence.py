@@ -152,7 +152,7 @@ class TestReportsEvidence(TerminationCase):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "order_termination.action_sale_order_closed_report"
         )
-        list_view = [v for v, mode in action["views"] if mode == "list"][0]
+        list_view = next(v for v, mode in action["views"] if mode == "list")
         arch = (
             self.env["sale.order"]
             .with_user(self.manager)
