@@ -27,7 +27,7 @@ class TestReportsEvidence(TerminationCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"comment": comment})
         )
         summary = wizard.steps_summary
@@ -103,7 +103,7 @@ class TestReportsEvidence(TerminationCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(both)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"comment": "Stock checked."})
         )
         self.assertIn("Warehouse", wizard.steps_summary)
