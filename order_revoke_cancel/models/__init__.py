@@ -7,4 +7,3 @@ from . import sale_order
 from . import sale_order_line
 from . import sale_order_cancellation
 from . import sale_order_cancellation_line
-from . import sale_order_demo

@@ -603,7 +603,9 @@ class SaleTerminationRequest(models.Model):
         self.sudo().write(self._prepare_customer_answer_vals(accept, comment))
         self._post_customer_answer(accept, comment, author)
         if accept:
-            return self._execute_by(executor)
+            # In the executor's environment: what the execution changes is tracked in its
+            # name, not in the name of whoever sent the answer (the portal's public user).
+            return self.with_user(executor)._execute_by(executor)
         self.with_user(executor)._finish("rejected", comment)
         return True
 

@@ -236,7 +236,7 @@ class TestTerminationExecution(TerminationCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.warehouse_approver)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"comment": "Fine by the warehouse."})
         )
         wizard.action_approve()
