@@ -16,3 +16,4 @@ from . import test_cancel_fees
 from . import test_money_exact
 from . import test_returns_customer_holds
 from . import test_revoke_redelivery
+from . import test_buttons

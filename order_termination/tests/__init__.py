@@ -14,3 +14,4 @@ from . import test_cancellation_analysis
 from . import test_short_close_multistep
 from . import test_close_settled
 from . import test_revoke_terminated
+from . import test_reports_evidence
