@@ -172,7 +172,8 @@ class SaleTerminationRequest(models.Model):
         """The page with its token, as only the customer's email carries it."""
         self.ensure_one()
         # Superuser to read (or create) the token: it is handed to the customer's email only.
-        return super(SaleTerminationRequest, self.sudo()).get_portal_url()
+        # portal.mixin's URL with the token, which this model's get_portal_url leaves out.
+        return super(SaleTerminationRequest, self.sudo()).get_portal_url()  # pylint: disable=super-method-mismatch
 
     def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
         """The customer's email (portal's `portal_customer` group, the customer only) carries
