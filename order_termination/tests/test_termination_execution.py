@@ -223,7 +223,7 @@ class TestTerminationExecution(TerminationCase):
         order.with_user(self.manager).revoke_cancel("Customer changed their mind.")
         self.assertEqual(order.state, "sale", msg="the manager revives the order")
         self.assertFalse(order.termination_state, msg="the order is no longer marked terminated")
-        self.assertEqual(request.state, "done", msg="the termination request stays in history")
+        self.assertEqual(request.state, "revoked", msg="the request says it was revoked")
         self.assertEqual(purchase.state, "cancel", msg="the cancelled purchase is not resurrected")
 
     def test_approve_from_the_order(self):

@@ -394,12 +394,24 @@ class TestTerminationRequest(TerminationCase):
         )
         self.assertEqual(request.state, "to_confirm", msg="the request waits for the customer")
         self.assertTrue(request.access_token, msg="the request has a token for the portal link")
-        mail = request.message_ids.filtered(lambda m: self.partner_a in m.partner_ids)
-        self.assertTrue(mail, msg="the customer is written to")
+        message = request.message_ids.filtered(lambda m: self.partner_a in m.partner_ids)
+        self.assertTrue(message, msg="the customer is written to")
+        # The link is the button of the customer's own email, never in the stored message.
+        self.assertNotIn(f"/my/terminations/{request.id}", message[0].body)
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "in", message.ids),
+                    ("recipient_ids", "in", self.partner_a.ids),
+                ]
+            )
+        )
         self.assertIn(
             f"/my/terminations/{request.id}",
-            mail[0].body,
-            msg="the mail links the customer to the portal page",
+            mail.body_html,
+            msg="the customer's email links the customer to the portal page",
         )
         self.assertEqual(
             order.termination_state, "pending", msg="the order shows a pending termination"

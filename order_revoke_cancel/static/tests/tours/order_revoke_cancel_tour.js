@@ -87,12 +87,12 @@ registry.category("web_tour.tours").add("order_revoke_cancel_tour", {
             run: "click",
         },
         {
-            content: "The cancellation record lists the return",
-            trigger: ".o_form_view .o_field_widget[name=return_picking_ids] .o_tag",
+            content: "The cancellation record lists the return (a row that opens)",
+            trigger: ".o_form_view .o_field_widget[name=return_picking_ids] .o_data_row",
         },
         {
             content: "... and the credit note",
-            trigger: ".o_form_view .o_field_widget[name=credit_note_ids] .o_tag",
+            trigger: ".o_form_view .o_field_widget[name=credit_note_ids] .o_data_row",
         },
         {
             content: "Back to the order",
