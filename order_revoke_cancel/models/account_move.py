@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import Command, models
 
 from .tools import reconcile_receivables
@@ -149,6 +151,80 @@ class AccountMove(models.Model):
                 commands.append(Command.unlink(other.id))
         self.write({"invoice_line_ids": commands})
 
+    def _get_earlier_credit_notes(self, invoice):
+        """The posted credit notes that reverse `invoice`, this one excepted."""
+        return (
+            invoice.reversal_move_ids.filtered(
+                lambda m: m.state == "posted" and m.move_type == "out_refund"
+            )
+            - self
+        )
+
+    def _credit_what_is_left(self, invoice):
+        """Make this draft credit note, which credits everything still left of `invoice`,
+        credit each base, tax and rounding line to the cent of what is left of it.
+
+        Why: the credit note's taxes are computed on its own lines, rounded on its own, so
+        after a hand-made credit note the invoice and its credit notes can net to 0.01 on a
+        tax line (a price-included tax and a second tax on 7 x 109.99 less a 21.13 rebate).
+        What is left is read from the ledger, per kind of line, tax and account, and
+        the difference is put on this credit note's biggest line of each group, as Odoo does
+        when a tax amount is edited on a bill (`_inverse_tax_totals`); the receivable follows.
+        A difference larger than the roundings involved means the credit note does not credit
+        what is left: nothing is changed then."""
+        self.ensure_one()
+        kinds = ("product", "tax", "rounding", "epd")
+        left = defaultdict(lambda: [0.0, 0.0])
+        for line in (invoice | self._get_earlier_credit_notes(invoice)).line_ids:
+            if line.display_type in kinds:
+                left[_ledger_key(line)][0] += line.amount_currency
+                left[_ledger_key(line)][1] += line.balance
+        mine = defaultdict(lambda: self.env["account.move.line"])
+        for line in self.line_ids.filtered(lambda aml: aml.display_type in kinds):
+            mine[_ledger_key(line)] |= line
+        currency, company_currency = self.currency_id, self.company_currency_id
+        terms = self.line_ids.filtered(lambda aml: aml.display_type == "payment_term")
+        commands, total_currency, total_balance = [], 0.0, 0.0
+        for key, lines in mine.items():
+            amount_currency, balance = left.get(key, (0.0, 0.0))
+            delta_currency = currency.round(-amount_currency - sum(lines.mapped("amount_currency")))
+            delta_balance = company_currency.round(-balance - sum(lines.mapped("balance")))
+            tolerance = (len(lines) + 1) * 2
+            if (
+                abs(delta_currency) > tolerance * currency.rounding
+                or abs(delta_balance) > tolerance * company_currency.rounding
+            ):
+                return
+            if currency.is_zero(delta_currency) and company_currency.is_zero(delta_balance):
+                continue
+            biggest = max(lines, key=lambda aml: abs(aml.amount_currency))
+            commands.append(
+                Command.update(
+                    biggest.id,
+                    {
+                        "amount_currency": biggest.amount_currency + delta_currency,
+                        "balance": biggest.balance + delta_balance,
+                    },
+                )
+            )
+            total_currency += delta_currency
+            total_balance += delta_balance
+        if not commands or not terms:
+            return
+        term = max(terms, key=lambda aml: abs(aml.amount_currency))
+        commands.append(
+            Command.update(
+                term.id,
+                {
+                    "amount_currency": currency.round(term.amount_currency - total_currency),
+                    "balance": company_currency.round(term.balance - total_balance),
+                },
+            )
+        )
+        # The lines' own synchronisation would compute the taxes again from the base lines:
+        # skipped; the receivable takes the differences so that the move stays balanced.
+        self.with_context(skip_invoice_sync=True).write({"line_ids": commands})
+
     def _get_partials_with(self, invoice):
         """Reconciliations between this credit note and `invoice`."""
         receivables = invoice.line_ids.filtered(
@@ -275,6 +351,18 @@ class AccountMove(models.Model):
                 and not m.reversed_entry_id
             )
         )
+
+
+def _ledger_key(line):
+    """What a line is to the tax report: its kind, the tax it carries and the taxes it is the
+    base of, and the account of a base line (an invoice and its credit notes book a tax on
+    their own repartition lines, which may have accounts of their own)."""
+    return (
+        line.display_type,
+        line.tax_line_id.id,
+        frozenset(line.tax_ids.ids),
+        line.account_id.id if not line.tax_line_id else False,
+    )
 
 
 def _is_credited_line(line):

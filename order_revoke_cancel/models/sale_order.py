@@ -690,6 +690,16 @@ class SaleOrder(models.Model):
         for invoice, lines in by_invoice.items():
             currency = invoice.currency_id
             amount = _credit_note_total(invoice, lines)
+            whole = quantities is None and self._credits_whole_invoice(invoice)
+            if whole:
+                # What the credit note will post: what is left of the invoice, when it is
+                # within the roundings of the computed total (see `_credit_what_is_left`).
+                earlier = self.env["account.move"]._get_earlier_credit_notes(invoice)
+                left = currency.round(invoice.amount_total - sum(earlier.mapped("amount_total")))
+                if abs(left - amount) <= 2 * (len(invoice.line_ids) + 1) * currency.rounding:
+                    amount = left
+                else:
+                    whole = False
             if currency.compare_amounts(amount, 0.0) <= 0:
                 continue  # a credit note cannot have a negative total
             ratio = self._get_invoice_share(invoice)
@@ -707,9 +717,28 @@ class SaleOrder(models.Model):
                     "refund": refund,
                     "writeoff": writeoff if currency.compare_amounts(writeoff, 0.0) > 0 else 0.0,
                     "ratio": ratio,
+                    "whole": whole,
                 }
             )
         return plan
+
+    def _credits_whole_invoice(self, invoice):
+        """Whether crediting all of this order's uncredited lines leaves nothing of `invoice`
+        to credit: no other order's line of it is still uncredited, and
+        every credit note of its lines reverses an invoice (one made by hand without it is
+        not known to credit this invoice rather than another, so what is left of it cannot
+        be read from the ledger)."""
+        self.ensure_one()
+        products = invoice.invoice_line_ids.filtered(lambda aml: aml.display_type == "product")
+        if not products or any(not aml.sale_line_ids for aml in products):
+            return False
+        others = products.sale_line_ids.filtered(lambda sol: sol.order_id != self)
+        if any(aml.move_id == invoice for aml in others._get_uncredited_invoice_lines()):
+            return False
+        credits = products.sale_line_ids.invoice_lines.move_id.filtered(
+            lambda m: m.state == "posted" and m.move_type == "out_refund"
+        )
+        return all(credits.mapped("reversed_entry_id"))
 
     def _get_combo_credits(self, by_invoice, uncredited, quantities):
         """The combo sections to credit with the lines of `by_invoice`: ``{invoice: {section:
@@ -1018,6 +1047,8 @@ class SaleOrder(models.Model):
         )
         for item, credit_note in zip(plan, credit_notes, strict=True):
             credit_note._set_credit_lines(item["invoice"], item["lines"])
+            if item["whole"]:
+                credit_note._credit_what_is_left(item["invoice"])
         credit_notes.action_post()
         kept_parts = _split_kept(plan, keep)
         for item, credit_note, kept in zip(plan, credit_notes, kept_parts, strict=True):

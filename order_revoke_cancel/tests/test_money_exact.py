@@ -269,3 +269,70 @@ class TestMoneyExact(OrderEndOfLifeCase):
         self.assertSettled(order, cancellation)
         order.with_user(self.sales_manager).revoke_cancel()
         self.assertEqual(order.order_line.mapped("qty_invoiced"), [3.0, 3.0, 3.0])
+
+    # ---- 2. every tax line to the cent ------------------------------------------------------
+    def test_price_included_and_second_tax_credited_to_the_cent(self):
+        """A price-included 10 % VAT and a 5 % tax, a hand-made rebate on the invoice, then a
+        cancellation: what is left of every base and tax line is credited to the cent, not
+        recomputed on the remaining base (which credited 0.01 more or less than was left)."""
+        cases = [
+            # (5 % tax included, 5 % tax is the base of the VAT, qty, price, rebate price)
+            ("tax_excluded", False, 7, 109.99, 21.13),
+            ("tax_included", False, 7, 109.99, 7.77),
+            ("tax_included", True, 7, 109.99, 21.13),
+            ("tax_included", True, 3, 21.13, 7.77),
+            ("tax_excluded", False, 3, 21.13, 7.77),
+        ]
+        for eco_incl, seq, qty, price, rebate_price in cases:
+            with self.subTest(eco=eco_incl, affects_base=seq, qty=qty, price=price):
+                self._check_cent(eco_incl, qty, price, seq, rebate_price)
+
+    def _check_cent(self, eco_incl, qty, price, seq, rebate_price):
+        vat = self.env["account.tax"].create(
+            {
+                "name": f"VAT 10 % included {eco_incl}{qty}{price}{seq}{rebate_price}",
+                "amount": 10.0,
+                "type_tax_use": "sale",
+                "price_include_override": "tax_included",
+                "company_id": self.company.id,
+            }
+        )
+        eco = self.env["account.tax"].create(
+            {
+                "name": f"Eco 5 % {eco_incl}{qty}{price}{seq}{rebate_price}",
+                "amount": 5.0,
+                "type_tax_use": "sale",
+                "company_id": self.company.id,
+                "price_include_override": eco_incl,
+                "include_base_amount": seq,
+                "sequence": 1 if seq else 10,
+            }
+        )
+        vat.sequence = 5
+        order, invoice = self.invoiced(qty=qty, price=price, taxes=vat | eco)
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"reason": "rebate", "journal_id": invoice.journal_id.id})
+        )
+        rebate = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        rebate.invoice_line_ids.filtered(lambda aml: aml.display_type == "product").write(
+            {"quantity": 1.0, "price_unit": rebate_price}
+        )
+        rebate.action_post()
+        self.pay(invoice, 20.0)
+
+        impact, cancellation = self.cancel(order)
+
+        moves = invoice | rebate | cancellation.credit_note_ids
+        for tax in vat | eco:
+            tax_lines = moves.line_ids.filtered(lambda aml, t=tax: aml.tax_line_id == t)
+            self.assertAlmostEqual(sum(tax_lines.mapped("balance")), 0.0, msg=f"{tax.name} nets")
+            bases = moves.line_ids.filtered(lambda aml, t=tax: t in aml.tax_ids)
+            self.assertAlmostEqual(sum(bases.mapped("balance")), 0.0, msg=f"{tax.name} base nets")
+        self.assertEqual(
+            self.amounts(impact, "credit_note"), cancellation.credit_note_ids.mapped("amount_total")
+        )
+        self.assertAlmostEqual(invoice.amount_residual, 0.0)
+        self.assertSettled(order, cancellation)
+        self.assertEqual(cancellation.refund_payment_ids.amount, 20.0, msg="the money received")
