@@ -4,6 +4,7 @@ from . import sale_close_reason
 from . import sale_termination_reason
 from . import sale_termination_approval_step
 from . import sale_termination_request
+from . import sale_termination_request_customer
 from . import sale_termination_request_execution
 from . import sale_termination_approval
 from . import sale_termination_purchase_effect
