@@ -11,6 +11,7 @@ from . import sale_termination_purchase_effect
 from . import sale_order
 from . import sale_order_hold
 from . import sale_order_close_checklist
+from . import sale_order_close
 from . import sale_order_auto_close
 from . import sale_order_impact
 from . import sale_order_line
