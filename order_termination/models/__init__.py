@@ -9,6 +9,7 @@ from . import sale_termination_request_execution
 from . import sale_termination_approval
 from . import sale_termination_purchase_effect
 from . import sale_order
+from . import sale_order_termination
 from . import sale_order_portal
 from . import sale_order_hold
 from . import sale_order_close_checklist
