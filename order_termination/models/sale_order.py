@@ -8,6 +8,8 @@ this folder, each a `sale.order` extension: requesting a termination
 closed-order guard (`sale_order_hold`), the close checklist (`sale_order_close_checklist`),
 close, short close and reopen (`sale_order_close`), the automatic close
 (`sale_order_auto_close`) and the termination's impact in words (`sale_order_impact`).
+The split is deliberate, so pylint-odoo's `consider-merging-classes-inherited` is disabled on
+these classes.
 """
 
 from odoo import api, fields, models
@@ -20,7 +22,7 @@ REOPEN_SCOPE = "order_termination_reopen"
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Fields

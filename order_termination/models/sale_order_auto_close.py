@@ -9,7 +9,7 @@ from odoo import api, fields, models, modules
 
 
 class SaleOrderAutoClose(models.Model):
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Cron

@@ -28,7 +28,7 @@ UNFORCEABLE_CODES = ("confirmed", "no_pending_termination")
 
 
 class SaleOrderClose(models.Model):
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Fields

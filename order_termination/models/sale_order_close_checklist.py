@@ -12,7 +12,7 @@ from odoo.addons.order_revoke_cancel.models.tools import check_one
 
 
 class SaleOrderCloseChecklist(models.Model):
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Actions

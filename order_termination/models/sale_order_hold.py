@@ -15,7 +15,7 @@ from .sale_order import REOPEN_SCOPE
 
 
 class SaleOrderHold(models.Model):
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Compute

@@ -11,7 +11,7 @@ from odoo import models
 
 
 class SaleOrderImpact(models.Model):
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Business

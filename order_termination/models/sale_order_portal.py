@@ -17,7 +17,7 @@ PORTAL_COMMENT_SIZE = 2000
 
 
 class SaleOrderPortal(models.Model):
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Business

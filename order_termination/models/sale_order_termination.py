@@ -19,7 +19,7 @@ from .sale_termination_request import ACTIVE_STATES
 
 
 class SaleOrderTermination(models.Model):
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Fields

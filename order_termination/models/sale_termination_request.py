@@ -4,6 +4,8 @@ request.
 
 The customer's answer and link live in `sale_termination_request_customer`, the execution
 through the reversal engine in `sale_termination_request_execution` (both extend this model).
+The split is deliberate, so pylint-odoo's `consider-merging-classes-inherited` is disabled on
+the extensions.
 """
 
 from odoo import Command, api, fields, models

@@ -15,7 +15,7 @@ from odoo.addons.order_revoke_cancel.models.tools import check_bool, check_one, 
 
 
 class SaleTerminationRequestCustomer(models.Model):
-    _inherit = "sale.termination.request"
+    _inherit = "sale.termination.request"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Fields

@@ -12,7 +12,7 @@ from odoo.exceptions import UserError
 
 
 class SaleTerminationRequestExecution(models.Model):
-    _inherit = "sale.termination.request"
+    _inherit = "sale.termination.request"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Fields
