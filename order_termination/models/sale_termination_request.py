@@ -1,15 +1,17 @@
-from markupsafe import Markup
+"""The termination request and its workflow: what was asked (order, reason, description,
+options), submit, the approval levels, approve, reject, withdraw, and the revoke of an executed
+request.
+
+The customer's answer and link live in `sale_termination_request_customer`, the execution
+through the reversal engine in `sale_termination_request_execution` (both extend this model).
+The split is deliberate, so pylint-odoo's `consider-merging-classes-inherited` is disabled on
+the extensions.
+"""
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import consteq
 
-from odoo.addons.order_revoke_cancel.models.tools import (
-    check_bool,
-    check_one,
-    check_text,
-    lock_for_update,
-)
+from odoo.addons.order_revoke_cancel.models.tools import check_text, lock_for_update
 
 ACTIVE_STATES = ("draft", "to_approve", "to_confirm")
 
@@ -19,8 +21,9 @@ class SaleTerminationRequest(models.Model):
     and the customer's answer, then executes it through the reversal engine.
 
     Requests are evidence of that decision: every user only reads them (read-only access
-    rights, managers included) and they change only through the methods below, which check
-    who may do what and then write as superuser at that one step.
+    rights, managers included) and they change only through the methods of this model (this
+    file and its `sale_termination_request_*` extensions), which check who may do what and
+    then write as superuser at that one step.
     """
 
     _name = "sale.termination.request"
@@ -31,6 +34,9 @@ class SaleTerminationRequest(models.Model):
     _mail_post_access = "read"
     _check_company_auto = True
 
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
     order_id = fields.Many2one(
         "sale.order", required=True, readonly=True, index=True, ondelete="cascade"
@@ -56,10 +62,6 @@ class SaleTerminationRequest(models.Model):
         help="What the customer reads on the portal page and in the email; nothing else of "
         "the request reaches the customer.",
     )
-    # Anyone holding the token answers for the customer: nobody reads it but the system
-    # administrators (who read the database anyway). Staff record answers given by phone or
-    # mail with action_record_customer_answer; the token only travels in the customer's email.
-    access_token = fields.Char(groups="base.group_system")
     user_id = fields.Many2one(
         "res.users",
         string="Requested By",
@@ -104,17 +106,11 @@ class SaleTerminationRequest(models.Model):
         tracking=True,
         copy=False,
     )
-    customer_response_date = fields.Datetime(readonly=True, copy=False)
-    customer_comment = fields.Text(readonly=True, copy=False)
     receive_returns = fields.Boolean(
         readonly=True, help="Returns created by the termination are received at once."
     )
     refund_payments = fields.Boolean(
         readonly=True, help="Money already received is paid back to the customer."
-    )
-    cancellation_id = fields.Many2one("sale.order.cancellation", readonly=True, copy=False)
-    purchase_effect_ids = fields.One2many(
-        "sale.termination.purchase.effect", "request_id", readonly=True, copy=False
     )
     decision_date = fields.Datetime(readonly=True, copy=False)
     decision_days = fields.Float(
@@ -124,19 +120,24 @@ class SaleTerminationRequest(models.Model):
         aggregator="avg",
         help="Time between the request and its execution or rejection.",
     )
-    executed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    execution_error = fields.Text(
-        readonly=True,
-        copy=False,
-        help="Why the last attempt to execute the termination failed; nothing of that "
-        "attempt was kept.",
-    )
     can_review = fields.Boolean(compute="_compute_can_review")
     # Written only by `_mark_revoked`, when the termination's cancellation is revoked.
     revoke_user_id = fields.Many2one("res.users", "Revoked By", readonly=True, copy=False)
     revoke_date = fields.Datetime("Revoked On", readonly=True, copy=False)
     revoke_note = fields.Text(readonly=True, copy=False)
 
+    # ------------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------------
+    @api.depends_context("uid")
+    @api.depends("state", "approval_ids.state")
+    def _compute_can_review(self):
+        for request in self:
+            request.can_review = bool(request._get_reviewable_approvals())
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -144,88 +145,9 @@ class SaleTerminationRequest(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("sale.termination.request")
         return super().create(vals_list)
 
-    def _compute_access_url(self):  # pylint: disable=method-required-super
-        # Replaces portal.mixin's placeholder URL.
-        for request in self:
-            request.access_url = f"/my/terminations/{request.id}"
-
     # ------------------------------------------------------------------
-    # The customer's link: in the customer's own email, nowhere else
+    # Actions
     # ------------------------------------------------------------------
-    def get_portal_url(
-        self, suffix=None, report_type=None, download=None, query_string=None, anchor=None
-    ):
-        """The page's address without the token: any reader of the request may call this
-        (over RPC, or in a template rendered on the chatter), and the token lets whoever holds
-        it answer in the customer's name. The customer's link is built by
-        `_get_customer_answer_url` for their email only."""
-        self.ensure_one()
-        query = f"?{query_string.lstrip('&')}" if query_string else ""
-        return f"{self.access_url}{suffix or ''}{query}{f'#{anchor}' if anchor else ''}"
-
-    def _get_share_url(self, redirect=False, signup_partner=False, pid=None, share_token=True):
-        """Never the token, the customer's signup token or the chatter hash derived from the
-        token (`pid`): a share link (portal's Share wizard, previews) goes to staff too."""
-        return super()._get_share_url(redirect=redirect, share_token=False)
-
-    def _get_customer_answer_url(self):
-        """The page with its token, as only the customer's email carries it."""
-        self.ensure_one()
-        # Superuser to read (or create) the token: it is handed to the customer's email only.
-        # portal.mixin's URL with the token, which this model's get_portal_url leaves out.
-        return super(SaleTerminationRequest, self.sudo()).get_portal_url()  # pylint: disable=super-method-mismatch
-
-    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
-        """The customer's email (portal's `portal_customer` group, the customer only) carries
-        their link as its button: rendered per recipient in the outgoing email, it is stored
-        in no message body. While the request waits for them it is the answer page; then their
-        order's page."""
-        groups = super()._notify_get_recipients_groups(
-            message, model_description, msg_vals=msg_vals
-        )
-        if not self:
-            return groups
-        self.ensure_one()
-        request = self.sudo()
-        if request.state == "to_confirm" and not request.customer_response:
-            button = {
-                "url": request._get_customer_answer_url(),
-                "title": self.env._("Confirm or decline"),
-            }
-        else:
-            button = {
-                "url": request.order_id.get_portal_url(),
-                "title": self.env._("View your order"),
-            }
-        for name, _predicate, options in groups:
-            if name == "portal_customer":
-                options["button_access"] = button
-        return groups
-
-    @api.depends_context("uid")
-    @api.depends("state", "approval_ids.state")
-    def _compute_can_review(self):
-        for request in self:
-            request.can_review = bool(request._get_reviewable_approvals())
-
-    def _get_reviewable_approvals(self):
-        """Pending lines the current user may decide (group member, self-approval rule)."""
-        self.ensure_one()
-        if self.state != "to_approve":
-            return self.env["sale.termination.approval"]
-        return self.approval_ids.filtered(lambda a: a.state == "pending" and a._can_review())
-
-    # ------------------------------------------------------------------
-    # Submit and approval flow
-    # ------------------------------------------------------------------
-    def _lock_for_decision(self):
-        """Lock the requests' rows before deciding on them: of two concurrent decisions
-        (two approvals, two portal answers, approve and withdraw) the second is refused at
-        once or, if it read the request before the first committed, retried by Odoo on the
-        state the first one left (see `lock_for_update`)."""
-        lock_for_update(self)
-        self.invalidate_recordset()
-
     def action_submit(self):
         """Build the approval lines from the applicable steps and open the first level."""
         self._lock_for_decision()
@@ -255,6 +177,98 @@ class SaleTerminationRequest(models.Model):
             )
         self._advance()
         return True
+
+    def action_approve(self, comment=None):
+        """Approve every pending line the current user may decide."""
+        comment = check_text(self, comment, "comment")
+        self._lock_for_decision()
+        for request in self:
+            approvals = request._get_decidable_approvals()
+            # Approvers may belong to any group (warehouse, finance...): their right to decide
+            # was checked just above, the bookkeeping of the decision runs as superuser.
+            approvals.sudo()._record_decision("approved", comment)
+        self._advance()
+        return True
+
+    def action_reject(self, comment):
+        """Reject the request: the order carries on as before."""
+        comment = check_text(self, comment, "comment")
+        lock_for_update(self)
+        if not (comment or "").strip():
+            raise UserError(
+                self.env._(
+                    "Say why you reject the termination of %s: a comment is required.",
+                    ", ".join(self.mapped("order_name")),
+                )
+            )
+        self._lock_for_decision()
+        for request in self:
+            approvals = request._get_decidable_approvals()
+            # Rights checked above; the approver need not have write access to requests.
+            approvals[:1].sudo()._record_decision("rejected", comment)
+            request._finish("rejected", comment)
+        return True
+
+    def action_withdraw(self):
+        """The requester (or a termination manager) takes the request back."""
+        self._lock_for_decision()
+        for request in self:
+            if request.state not in ACTIVE_STATES:
+                raise UserError(
+                    self.env._(
+                        "%(request)s for %(order)s is closed and cannot be withdrawn.",
+                        request=request.name,
+                        order=request.order_name,
+                    )
+                )
+            request._check_requester_or_manager()
+        self._finish("withdrawn")
+        return True
+
+    def action_open_reject_wizard(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Reject Termination"),
+            "type": "ir.actions.act_window",
+            "res_model": "sale.termination.reject.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id},
+        }
+
+    def action_open_approve_wizard(self):
+        """Approve button: a wizard with a comment that says which steps the approval
+        decides (the approver's pending steps, all at once)."""
+        self.ensure_one()
+        self._get_decidable_approvals()
+        return self._get_approve_wizard_action()
+
+    def action_view_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.order_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------
+    # Business
+    # ------------------------------------------------------------------
+    def _get_reviewable_approvals(self):
+        """Pending lines the current user may decide (group member, self-approval rule)."""
+        self.ensure_one()
+        if self.state != "to_approve":
+            return self.env["sale.termination.approval"]
+        return self.approval_ids.filtered(lambda a: a.state == "pending" and a._can_review())
+
+    def _lock_for_decision(self):
+        """Lock the requests' rows before deciding on them: of two concurrent decisions
+        (two approvals, two portal answers, approve and withdraw) the second is refused at
+        once or, if it read the request before the first committed, retried by Odoo on the
+        state the first one left (see `lock_for_update`)."""
+        lock_for_update(self)
+        self.invalidate_recordset()
 
     def _is_requester_or_manager(self, user):
         """Whether `user` asked for this request or manages terminations (pure; also behind
@@ -331,20 +345,6 @@ class SaleTerminationRequest(models.Model):
             self._check_executable()
             self._execute(self.env.user)
 
-    def _send_customer_confirmation(self):
-        """Email the customer the portal link where they confirm or decline."""
-        self.ensure_one()
-        self._portal_ensure_token()
-        template = self.env.ref("order_termination.mail_template_termination_confirmation")
-        # The link is the email's button, rendered for the customer only (see
-        # _notify_get_recipients_groups); the sent email is deleted, the message is kept.
-        self.with_context(mail_post_autofollow=False).message_post_with_source(
-            template,
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=self.partner_id.ids,
-            auto_delete=True,
-        )
-
     def _mark_revoked(self, note=None):
         """The termination these requests executed was revoked: the order lives again. The
         request records who revoked it, when and why, and the customer who asked for the
@@ -370,62 +370,6 @@ class SaleTerminationRequest(models.Model):
             )
             if request.origin == "portal" or request.customer_response == "confirmed":
                 request.sudo()._send_customer_revoked()
-
-    def _send_customer_revoked(self):
-        """Tell the customer that the termination was revoked, the way the outcome email
-        reaches them: a template posted on the request to the customer only, with nothing
-        internal (no note, no description)."""
-        self.ensure_one()
-        template = self.env.ref("order_termination.mail_template_termination_revoked")
-        self.with_context(mail_post_autofollow=False).message_post_with_source(
-            template,
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=self.partner_id.ids,
-        )
-
-    def _send_customer_outcome(self):
-        """Tell the customer who asked on the portal how their request ended, the way the
-        confirmation email reaches them: a template posted on the request to the customer only.
-        The template shows the customer's own message and the outcome, nothing internal."""
-        self.ensure_one()
-        template = self.env.ref("order_termination.mail_template_termination_outcome")
-        self.with_context(mail_post_autofollow=False).message_post_with_source(
-            template,
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=self.partner_id.ids,
-            auto_delete=True,
-        )
-
-    def action_approve(self, comment=None):
-        """Approve every pending line the current user may decide."""
-        comment = check_text(self, comment, "comment")
-        self._lock_for_decision()
-        for request in self:
-            approvals = request._get_decidable_approvals()
-            # Approvers may belong to any group (warehouse, finance...): their right to decide
-            # was checked just above, the bookkeeping of the decision runs as superuser.
-            approvals.sudo()._record_decision("approved", comment)
-        self._advance()
-        return True
-
-    def action_reject(self, comment):
-        """Reject the request: the order carries on as before."""
-        comment = check_text(self, comment, "comment")
-        lock_for_update(self)
-        if not (comment or "").strip():
-            raise UserError(
-                self.env._(
-                    "Say why you reject the termination of %s: a comment is required.",
-                    ", ".join(self.mapped("order_name")),
-                )
-            )
-        self._lock_for_decision()
-        for request in self:
-            approvals = request._get_decidable_approvals()
-            # Rights checked above; the approver need not have write access to requests.
-            approvals[:1].sudo()._record_decision("rejected", comment)
-            request._finish("rejected", comment)
-        return True
 
     def _get_decidable_approvals(self):
         self.ensure_one()
@@ -461,22 +405,6 @@ class SaleTerminationRequest(models.Model):
             order=self.order_name,
             groups=", ".join(pending.group_id.mapped("full_name")) or "-",
         )
-
-    def action_withdraw(self):
-        """The requester (or a termination manager) takes the request back."""
-        self._lock_for_decision()
-        for request in self:
-            if request.state not in ACTIVE_STATES:
-                raise UserError(
-                    self.env._(
-                        "%(request)s for %(order)s is closed and cannot be withdrawn.",
-                        request=request.name,
-                        order=request.order_name,
-                    )
-                )
-            request._check_requester_or_manager()
-        self._finish("withdrawn")
-        return True
 
     def _finish(self, state, comment=None):
         """End the request without executing it: the approval lines still open are closed,
@@ -523,232 +451,6 @@ class SaleTerminationRequest(models.Model):
             "decision_days": (now - self.request_date).total_seconds() / 86400.0,
         }
 
-    # ------------------------------------------------------------------
-    # Customer answer
-    # ------------------------------------------------------------------
-    def customer_respond(self, accept, comment=None, access_token=None):
-        """The customer's answer, as the portal sends it: a confirmation executes, a decline
-        rejects. Whoever is logged in (or nobody), only the request's access token proves the
-        answer is the customer's; the answer then runs with no right of the logged-in user:
-        recorded in the customer's name, executed with the requester's authority."""
-        check_one(self, "customer_respond")
-        accept = check_bool(self, accept, "accept")
-        comment = check_text(self, comment, "comment")
-        if not self.env.user.share:
-            # Staff answer in their own name (action_record_customer_answer), never in the
-            # customer's, even holding the customer's link.
-            raise AccessError(
-                self.env._(
-                    "You are signed in as staff: record the answer the customer gave you on "
-                    "the termination of %s with Record Customer Answer instead.",
-                    self.sudo().order_name,
-                )
-            )
-        # Reading the token needs no right of the caller, and grants nothing by itself.
-        request = self.sudo()
-        if not (
-            isinstance(access_token, str)
-            and request.access_token
-            and consteq(request.access_token, access_token)
-        ):
-            raise AccessError(
-                self.env._(
-                    "Only the customer, through the link they received, may answer on the "
-                    "termination of %s; termination managers record an answer given by phone "
-                    "or mail on the request.",
-                    request.order_name,
-                )
-            )
-        return request._record_customer_answer(
-            accept, comment, author=request.partner_id, executor=request.user_id
-        )
-
-    def action_record_customer_answer(self, accept, comment):
-        """A termination manager records the answer the customer gave by phone or mail; the
-        manager is its author and, for a confirmation, executes the termination."""
-        self.ensure_one()
-        self._check_termination_manager(
-            self.env._(
-                "Only termination managers may record the customer's answer on the "
-                "termination of %s.",
-                self.order_name,
-            )
-        )
-        if not (comment or "").strip():
-            raise UserError(
-                self.env._(
-                    "Say how the customer answered on the termination of %s: a comment is "
-                    "required.",
-                    self.order_name,
-                )
-            )
-        return self._record_customer_answer(
-            accept, comment, author=self.env.user.partner_id, executor=self.env.user
-        )
-
-    def _record_customer_answer(self, accept, comment, author, executor):
-        """Record the answer (kept even if the execution then fails); return whether the
-        request was terminated, declined, or neither (execution failed)."""
-        self.ensure_one()
-        self._lock_for_decision()
-        if self.state != "to_confirm" or self.customer_response:
-            raise UserError(
-                self.env._(
-                    "The termination of %s is not waiting for the customer's answer.",
-                    self.order_name,
-                )
-            )
-        # The caller proved the answer (token, or a termination manager's word). Its tracked
-        # values are logged in the author's name, not the logged-in (often public) user's.
-        self.sudo()._track_set_author(author)
-        self.sudo().write(self._prepare_customer_answer_vals(accept, comment))
-        self._post_customer_answer(accept, comment, author)
-        if accept:
-            # In the executor's environment: what the execution changes is tracked in its
-            # name, not in the name of whoever sent the answer (the portal's public user).
-            return self.with_user(executor)._execute_by(executor)
-        self.with_user(executor)._finish("rejected", comment)
-        return True
-
-    def _prepare_customer_answer_vals(self, accept, comment):
-        return {
-            "customer_response": "confirmed" if accept else "declined",
-            "customer_response_date": fields.Datetime.now(),
-            "customer_comment": comment or False,
-        }
-
-    def _post_customer_answer(self, accept, comment, author):
-        if accept:
-            title = self.env._("The customer confirmed the termination of %s.", self.order_name)
-        else:
-            title = self.env._("The customer declined the termination of %s.", self.order_name)
-        body = Markup("<p>%s</p>") % title
-        if comment:
-            body += Markup("<p>%s</p>") % comment
-        # Posted in the author's name (the customer may have no user and no email address):
-        # as superuser, on two documents whose rights the answer was already checked for.
-        for record in (self.sudo(), self.sudo().order_id):
-            record.message_post(body=body, author_id=author.id, subtype_xmlid="mail.mt_note")
-
-    # ------------------------------------------------------------------
-    # Execution
-    # ------------------------------------------------------------------
-    def action_execute(self):
-        """Retry the execution of an approved (and, if asked, confirmed) termination after a
-        failure: termination managers only, in their name."""
-        self._check_termination_manager(
-            self.env._(
-                "Only termination managers may execute the termination of %s.",
-                ", ".join(self.mapped("order_name")),
-            )
-        )
-        self._lock_for_decision()
-        for request in self:
-            request._execute_by(self.env.user)
-        return True
-
-    def _is_executable(self):
-        """Whether every approval and, if asked, the customer agreed (a pure predicate)."""
-        self.ensure_one()
-        approved = all(a.state == "approved" for a in self.approval_ids)
-        confirmed = not self.customer_confirmation or self.customer_response == "confirmed"
-        return self.state in ("to_approve", "to_confirm") and approved and confirmed
-
-    def _check_executable(self):
-        self.ensure_one()
-        if not self._is_executable():
-            raise UserError(
-                self.env._(
-                    "%(request)s cannot terminate %(order)s yet: every approval step and, if "
-                    "asked, the customer must agree first.",
-                    request=self.name,
-                    order=self.order_name,
-                )
-            )
-
-    def _execute_by(self, user):
-        """Execute the termination in `user`'s name, all or nothing: when any step fails the
-        request and the order stay exactly as before, the failure is written on the request
-        and the termination managers get an activity. Return whether it was executed."""
-        self.ensure_one()
-        self._check_executable()
-        try:
-            with self.env.cr.savepoint():
-                self._execute(user)
-        # UserError covers every refusal of the steps (AccessError, ValidationError, lock
-        # dates...); programming errors and serialization failures are not swallowed.
-        except UserError as error:
-            self._record_execution_failure(error, user)
-            return False
-        return True
-
-    def _execute(self, user):
-        """Terminate the order, in `user`'s name: the documents are theirs, not OdooBot's.
-
-        With approval lines, the approvals are the authority: the execution reads and changes
-        sales, stock, accounting and purchase documents the approver may not access, so it
-        runs as superuser under `user`. Without approval lines, it keeps `user`'s own rights
-        and the order's lock rules. The purchase cascade is the termination's defined
-        consequence on documents salesmen may not change: it always runs as superuser.
-        """
-        self.ensure_one()
-        request = self.with_user(user)
-        if self.approval_ids:
-            request = request.sudo()
-        order = request.order_id
-        Effect = self.env["sale.termination.purchase.effect"].with_user(user).sudo()
-        purchase_plan = Effect._plan_for_order(order.sudo())
-        # The request is done before the order is touched: the order's hold is then lifted
-        # for this transaction only, decided from the request itself, not from a flag.
-        self.sudo().write(
-            {
-                **self._prepare_decision_vals("done", fields.Datetime.now()),
-                "executed_by_id": user.id,
-                "execution_error": False,
-            }
-        )
-        self.approval_ids.sudo()._unlink_activities()
-        # Shares are removed before the order's deliveries are cancelled: purchase_stock lowers
-        # a confirmed receipt only while the removed quantity's destination moves are open.
-        # Whole purchases are cancelled after, so their cancellation does not turn the order's
-        # deliveries into make-to-stock moves first.
-        effects = Effect._apply_plan(
-            self, [item for item in purchase_plan if item["action"] == "reduce"]
-        )
-        # The engine's workhorse, not its RPC entry point: the reason is the termination's own
-        # (the shipped "Order terminated" is archived so that nobody picks it by hand).
-        cancellations = order._cancel_with_reversal(
-            request.reason_id._get_cancel_reason(),
-            request._get_cancel_note(),
-            request.receive_returns,
-            request.refund_payments,
-        )
-        effects |= Effect._apply_plan(
-            self, [item for item in purchase_plan if item["action"] != "reduce"]
-        )
-        self.sudo().write({"cancellation_id": cancellations[:1].id})
-        request._notify_terminated()
-        if self.origin == "portal":
-            self.sudo()._send_customer_outcome()
-        return effects
-
-    def _record_execution_failure(self, error, user):
-        """Write why the execution failed on the request and ask the termination managers to
-        act; the request keeps its state, so a manager executes it again once fixed."""
-        self.ensure_one()
-        reason = error.args[0] if error.args else str(error)
-        # The failure is the request's own record, written by the machinery as superuser.
-        request = self.with_user(user).sudo()
-        request.execution_error = reason
-        message = self.env._(
-            "The termination of %(order)s failed and nothing of it was kept: %(error)s",
-            order=self.order_name,
-            error=reason,
-        )
-        request._notify_termination_managers(
-            self.env._("Termination of %s failed", self.order_name), message
-        )
-
     def _notify_termination_managers(self, summary, message, partners=None):
         """Ask the termination managers to act on this request: `message` as an internal note
         (sent to `partners` too) and one to-do per manager of the request's company."""
@@ -770,57 +472,6 @@ class SaleTerminationRequest(models.Model):
             lambda u: not u.share and u.active and self.company_id in u.company_ids
         )
 
-    def _get_cancel_note(self):
-        return self.env._(
-            "%(request)s (%(reason)s): %(description)s",
-            request=self.name,
-            reason=self.reason_id.name,
-            description=self.description,
-        )
-
-    def _notify_terminated(self):
-        """Chatter on both documents and activities for the company's notification groups."""
-        order = self.order_id
-        body = Markup("<p>%s</p>") % self.env._(
-            "Order terminated by %(request)s. Reason: %(reason)s.",
-            request=self.name,
-            reason=self.reason_id.name,
-        )
-        order.message_post(
-            body=body, subtype_xmlid="order_termination.mt_order_termination_decided"
-        )
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")
-        users = order.company_id.termination_notify_group_ids.users.filtered(
-            lambda u: not u.share and u.active
-        )
-        for user in users:
-            order.sudo().activity_schedule(
-                "order_termination.mail_activity_order_terminated",
-                user_id=user.id,
-                summary=self.env._("%s was terminated", order.name),
-            )
-
-    # ------------------------------------------------------------------
-    # Buttons
-    # ------------------------------------------------------------------
-    def action_open_reject_wizard(self):
-        self.ensure_one()
-        return {
-            "name": self.env._("Reject Termination"),
-            "type": "ir.actions.act_window",
-            "res_model": "sale.termination.reject.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_request_id": self.id},
-        }
-
-    def action_open_approve_wizard(self):
-        """Approve button: a wizard with a comment that says which steps the approval
-        decides (the approver's pending steps, all at once)."""
-        self.ensure_one()
-        self._get_decidable_approvals()
-        return self._get_approve_wizard_action()
-
     def _get_approve_wizard_action(self, approval=None):
         self.ensure_one()
         context = {"default_request_id": self.id}
@@ -833,34 +484,4 @@ class SaleTerminationRequest(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": context,
-        }
-
-    def action_open_answer_wizard(self):
-        self.ensure_one()
-        return {
-            "name": self.env._("Record Customer Answer"),
-            "type": "ir.actions.act_window",
-            "res_model": "sale.termination.answer.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_request_id": self.id},
-        }
-
-    def action_view_order(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "sale.order",
-            "res_id": self.order_id.id,
-            "view_mode": "form",
-        }
-
-    def action_preview_portal(self):
-        """The customer's page as staff see it: the preview route shows it to users who may
-        read the request, with no token and no answer form."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"{self.access_url}/preview",
-            "target": "new",
         }

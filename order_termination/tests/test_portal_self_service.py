@@ -155,7 +155,7 @@ class TestPortalSelfService(TerminationCase, HttpCase):
             raise UserError(records.env._("%s is being changed by someone else.", records.name))
 
         self.authenticate(self.portal_user.login, self.portal_user.login)
-        target = "odoo.addons.order_termination.models.sale_order.lock_for_update"
+        target = "odoo.addons.order_termination.models.sale_order_portal.lock_for_update"
         with patch(target, side_effect=locked) as lock:
             response = self.post()
         self.assertEqual(lock.call_args.args[0], self.order, msg="the order's row is locked")

@@ -1,0 +1,79 @@
+"""What terminating the order would do, in plain sentences: the termination wizard's preview
+(HTML) and the customer's portal page read the reversal engine's impact
+(`get_cancel_impact` of order_revoke_cancel) through these methods.
+
+Apart from the rest: it only renders, and decides nothing.
+"""
+
+from markupsafe import Markup
+
+from odoo import models
+
+
+class SaleOrderImpact(models.Model):
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------
+    # Business
+    # ------------------------------------------------------------------
+    def _get_termination_impact_lines(
+        self, customer=False, receive_returns=False, refund_payments=False, reason=None
+    ):
+        """Plain sentences, one per document the termination with these options would touch,
+        with the fee of the termination `reason` (its cancel reason's); for the customer,
+        internal documents (purchases) are left out."""
+        self.ensure_one()
+        lines = []
+        impact = self.sudo().get_cancel_impact(
+            receive_returns=receive_returns,
+            refund_payments=refund_payments,
+            reason=reason._get_cancel_reason() if reason else None,
+        )
+        for item in impact:
+            if customer and item["action"] == "notify_purchase":
+                continue
+            lines.append(self._describe_impact(item))
+        return lines
+
+    def _describe_impact(self, item):
+        amount = (item["amount"] and self.currency_id.format(item["amount"])) or ""
+        messages = {
+            "cancel_picking": self.env._("Delivery %s will not be made.", item["name"]),
+            "return_picking": self.env._(
+                "Goods delivered with %(picking)s (%(qty)s units) are to be returned.",
+                picking=item["name"],
+                qty=item["quantity"],
+            ),
+            "cancel_invoice": self.env._("Draft invoice %s is cancelled.", item["name"]),
+            "credit_note": self.env._(
+                "Invoice %(invoice)s is credited for %(amount)s.",
+                invoice=item["name"],
+                amount=amount,
+            ),
+            "refund_payment": self.env._("%s already paid is refunded to you.", amount),
+            "customer_credit": self.env._(
+                "%s already paid stays on your account as credit.", amount
+            ),
+            "notify_purchase": self.env._(
+                "Purchase %s is cancelled or reduced, or its buyer is asked to act.", item["name"]
+            ),
+            "fee_invoice": self.env._("A cancellation fee of %s is invoiced.", amount),
+        }
+        return messages.get(item["action"], item["name"])
+
+    def _get_termination_impact_html(
+        self, receive_returns=False, refund_payments=False, reason=None
+    ):
+        lines = (
+            self._get_termination_impact_lines(
+                receive_returns=receive_returns, refund_payments=refund_payments, reason=reason
+            )
+            if self
+            else []
+        )
+        if not lines:
+            return Markup("<p>%s</p>") % self.env._(
+                "Nothing was delivered or invoiced: the order is simply cancelled."
+            )
+        items = Markup("").join(Markup("<li>%s</li>") % line for line in lines)
+        return Markup("<ul>%s</ul>") % items
