@@ -92,7 +92,12 @@ class MachineFixtures:
         )
         cls.combo_items = combos.combo_item_ids
         cls.combo_product = Product.create(
-            {"name": "Menu (combo)", "type": "combo", "combo_ids": [Command.set(combos.ids)]}
+            {
+                "name": "Menu (combo)",
+                "type": "combo",
+                "list_price": 104.99,
+                "combo_ids": [Command.set(combos.ids)],
+            }
         )
         Quant = cls.env["stock.quant"]
         for warehouse in cls.warehouses.values():
