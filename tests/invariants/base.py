@@ -54,11 +54,12 @@ def _features():
 
 FEATURES = _features()
 TOLERANCE = 0.005
+# Paying has as many ways as delivering (partial, full, at the discount, written off).
 WEIGHTS = {
     "confirm": 6,
     "deliver": 6,
-    "invoice": 4,
-    "pay": 3,
+    "invoice": 5,
+    "pay": 6,
     "receive": 4,
     "credit_note": 2,
     "cancel": 2,

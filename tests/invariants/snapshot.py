@@ -140,6 +140,7 @@ class DatabaseSnapshot:
                 "lines": lines,
                 "pickings": {p.id: p.state for p in order.picking_ids},
                 "paid": self._paid(order),
+                "rounding": self._rounding(order),
             }
         balance, residual = self._receivable()
         return {
@@ -159,6 +160,19 @@ class DatabaseSnapshot:
             for il in line.invoice_lines
             if il.move_id.state == "posted"
         )
+
+    def _rounding(self, order):
+        """What cash rounding lines add to the order's posted invoices, net of credit notes,
+        on the invoices that bill this order alone (no sale line carries them)."""
+        total = 0.0
+        for move in order.invoice_ids.filtered(lambda m: m.state == "posted"):
+            products = move.invoice_line_ids.filtered(lambda li: li.display_type == "product")
+            if products.sale_line_ids.order_id != order:
+                continue
+            rounding = move.line_ids.filtered(lambda li: li.display_type == "rounding")
+            # What it adds to the receivable: positive on an invoice, negative on a credit note.
+            total -= sum(rounding.mapped("balance"))
+        return round(total, 2)
 
     def _paid(self, order):
         """Payments reconciled with the order's invoices (all of each shared invoice)."""
