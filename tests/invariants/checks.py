@@ -1,0 +1,322 @@
+"""The invariants of stock, quantities and the receivable, and what each step means."""
+
+from collections import defaultdict
+
+from .base import TOLERANCE, Violation, _close
+
+
+class InvariantChecks:
+    """`_check_consistency` holds after any step; `_check_<kind>` says what a step means."""
+
+    def _check_consistency(self, snap):
+        """What holds after any step: the documents agree with each other."""
+        # On hand per internal location = what the done moves imply.
+        expected = defaultdict(float, self.start_quants)
+        for key, qty in snap["move_lines"].items():
+            expected[key] += qty - self.start_move_lines.get(key, 0.0)
+        locations = self.env["stock.location"].browse({loc for _p, loc in expected})
+        # Internal locations, and the customers': goods appear or vanish in neither.
+        internal = set(locations.filtered(lambda loc: loc.usage in ("internal", "customer")).ids)
+        for (product, location), qty in expected.items():
+            if location in internal and not _close(snap["quants"].get((product, location)), qty):
+                raise Violation(
+                    "on hand differs from the done moves",
+                    f"{self._name_of('product.product', product)} in "
+                    f"{self._name_of('stock.location', location)}: on hand "
+                    f"{snap['quants'].get((product, location), 0):g}, moves say {qty:g}",
+                )
+        self._check_customer_holdings(snap)
+        # Nothing stranded in Output / Packing: goods there wait for a live move.
+        for (product, location), qty in snap["quants"].items():
+            if location not in self.intermediate_locations.ids or qty <= TOLERANCE:
+                continue
+            waiting = snap["live_out"].get((product, location), 0.0)
+            if qty > waiting + TOLERANCE:
+                raise Violation(
+                    "goods stranded in an intermediate location",
+                    f"{qty:g} x {self._name_of('product.product', product)} in "
+                    f"{self._name_of('stock.location', location)}, but live moves take away "
+                    f"only {waiting:g}",
+                )
+        for order in snap["orders"].values():
+            for line_id, line in order["lines"].items():
+                if not _close(line["delivered"], line["moves_delivered"]):
+                    raise Violation(
+                        "qty_delivered differs from the done moves",
+                        f"{self._line_name(line_id)}: qty_delivered {line['delivered']:g}, "
+                        f"moves say {line['moves_delivered']:g}",
+                    )
+                if not _close(line["invoiced"], line["lines_invoiced"]):
+                    raise Violation(
+                        "qty_invoiced differs from the invoice lines",
+                        f"{self._line_name(line_id)}: qty_invoiced {line['invoiced']:g}, "
+                        f"invoice lines say {line['lines_invoiced']:g}",
+                    )
+                if line["invoiced"] < -TOLERANCE:
+                    raise Violation(
+                        "negative qty_invoiced (credited more than invoiced)",
+                        f"{self._line_name(line_id)}: qty_invoiced {line['invoiced']:g}",
+                    )
+        # Every posted entry balanced.
+        self.env.cr.execute(
+            """
+            SELECT m.name FROM account_move_line l JOIN account_move m ON m.id = l.move_id
+             WHERE m.state = 'posted' AND m.company_id = %s
+             GROUP BY m.id, m.name HAVING ABS(SUM(l.debit) - SUM(l.credit)) > 0.001
+            """,
+            [self.company.id],
+        )
+        unbalanced = [name for (name,) in self.env.cr.fetchall()]
+        if unbalanced:
+            raise Violation("unbalanced journal entry", ", ".join(unbalanced))
+        if not _close(snap["balance"], snap["residual"], 0.01):
+            raise Violation(
+                "receivable differs from the open residuals",
+                f"receivable balance {snap['balance']:.2f}, open residuals {snap['residual']:.2f}",
+            )
+
+    def _check_customer_holdings(self, snap):
+        """What the customers hold of each product is what the orders' done moves left them
+        (delivered less every return, with or without "update quantities on SO"): nothing
+        comes back that the customer does not hold."""
+        customers = self.customer_location_ids
+        held = defaultdict(float)
+        for order in snap["orders"].values():
+            for line_id, line in order["lines"].items():
+                held[self._line_product(line_id)] += line["held"]
+                if line["held"] < -TOLERANCE:
+                    raise Violation(
+                        "customer holds a negative quantity",
+                        f"{self._line_name(line_id)}: delivered less returned {line['held']:g}",
+                    )
+        for product in self.products.ids:
+            at_customers = sum(
+                snap["quants"].get((product, loc), 0.0) - self.start_quants.get((product, loc), 0.0)
+                for loc in customers
+            )
+            if not _close(at_customers, held[product]):
+                raise Violation(
+                    "goods at the customers differ from what the orders delivered",
+                    f"{self._name_of('product.product', product)}: {at_customers:g} at the "
+                    f"customers, the orders delivered less returned {held[product]:g}",
+                )
+
+    def _check_step(self, step, before, after, refused):
+        """What the step means: its effect, and nothing else."""
+        # Posted entries are never rewritten (nor unposted, nor deleted).
+        for move_id, lines in before["posted"].items():
+            if after["posted"].get(move_id) != lines:
+                move = self.env["account.move"].browse(move_id)
+                raise Violation(
+                    "posted entry rewritten",
+                    f"{move.display_name} ({move.state}) changed",
+                )
+        acted = set(step.orders.ids)
+        for order_id, was in before["orders"].items():
+            now = after["orders"][order_id]
+            if refused or order_id not in acted:
+                # What a payment on a shared invoice settles is the sibling's business too.
+                was = {k: v for k, v in was.items() if k != "paid"}
+                if {k: v for k, v in now.items() if k != "paid"} != was:
+                    raise Violation(
+                        "order changed by a step on another order"
+                        if not refused
+                        else "refused step changed the order",
+                        f"{self._label(self.env['sale.order'].browse(order_id))}: "
+                        f"{self._diff(was, now)}",
+                    )
+        delta = after["balance"] - before["balance"]
+        if refused:
+            if not _close(delta, 0, 0.01):
+                raise Violation("refused step moved the receivable", f"by {delta:.2f}")
+            return
+        check = getattr(self, f"_check_{step.kind}", None)
+        if check:
+            check(step, before, after, delta)
+
+    def _check_invoice(self, step, before, after, delta):
+        invoices = step.result
+        billed = sum(invoices.filtered(lambda m: m.state == "posted").mapped("amount_total"))
+        if not _close(delta, billed, 0.01):
+            raise Violation(
+                "receivable moved by other than the invoice",
+                f"receivable moved by {delta:.2f}, invoices posted for {billed:.2f}",
+            )
+
+    def _check_pay(self, step, before, after, delta):
+        """The receivable drops by what the payment settled: the money, plus the discount or
+        the write-off it booked."""
+        if not _close(delta, -step.settled, 0.01):
+            raise Violation(
+                "receivable moved by other than the payment",
+                f"receivable moved by {delta:.2f}, paid {step.amount:.2f} settling "
+                f"{step.settled:.2f}",
+            )
+
+    def _check_repair_return(self, step, before, after, delta):
+        """A return without "update quantities on SO" changes stock only: Odoo still counts
+        the goods delivered, nothing is billed or credited."""
+        if not _close(delta, 0, 0.01):
+            raise Violation("a return for repair moved the receivable", f"by {delta:.2f}")
+        was, now = before["orders"][step.orders.id], after["orders"][step.orders.id]
+        for line_id, line in now["lines"].items():
+            if not _close(line["delivered"], was["lines"][line_id]["delivered"]):
+                raise Violation(
+                    "a return for repair changed qty_delivered",
+                    f"{self._line_name(line_id)}: {was['lines'][line_id]['delivered']:g} -> "
+                    f"{line['delivered']:g}",
+                )
+
+    def _check_credit(self, step, before, after, delta):
+        if not _close(delta, -step.result.amount_total, 0.01):
+            raise Violation(
+                "receivable moved by other than the credit note",
+                f"receivable moved by {delta:.2f}, credit note of {step.result.amount_total:.2f}",
+            )
+
+    def _check_cancel(self, step, before, after, delta):
+        order = step.orders
+        was, now = before["orders"][order.id], after["orders"][order.id]
+        cancellation = order._get_last_cancellation()
+        if now["state"] != "cancel":
+            raise Violation("cancel did not cancel", f"state {now['state']}")
+        # Cash rounding lines belong to no sale line: the credit notes credit them too.
+        credited = sum(line["billed"] for line in was["lines"].values()) + was["rounding"]
+        refunded = sum(cancellation.refund_payment_ids.mapped("amount"))
+        for line_id, line in now["lines"].items():
+            if not _close(line["invoiced"], 0) or not _close(line["billed"], 0, 0.01):
+                raise Violation(
+                    "cancel left something invoiced",
+                    f"{self._line_name(line_id)}: qty_invoiced {line['invoiced']:g}, "
+                    f"billed net {line['billed']:.2f}",
+                )
+            if cancellation.receive_returns and not _close(line["delivered"], 0):
+                raise Violation(
+                    "cancel with receive_returns left goods at the customer",
+                    f"{self._line_name(line_id)}: qty_delivered {line['delivered']:g}",
+                )
+        if not cancellation.refund_payments and refunded:
+            raise Violation("refund without refund_payments", f"refunded {refunded:.2f}")
+        if refunded > min(credited, was["paid"]) + 0.01:
+            raise Violation(
+                "refund exceeds what was paid for the order",
+                f"refunded {refunded:.2f}, credited {credited:.2f}, paid on its invoices "
+                f"{was['paid']:.2f}",
+            )
+        if not _close(delta, -credited + refunded, 0.01):
+            raise Violation(
+                "cancel moved the receivable by other than credit notes and refunds",
+                f"receivable moved by {delta:.2f}; the order was billed {credited:.2f} net, "
+                f"refunded {refunded:.2f}",
+            )
+        self.cancel_snapshots[order.id] = (was, credited, refunded)
+        self._check_cancel_money(step, cancellation)
+        self._check_preview(step, cancellation)
+
+    def _check_revoke(self, step, before, after, delta):
+        order = step.orders
+        snapshot = self.cancel_snapshots.pop(order.id, None)
+        if snapshot is None:
+            return
+        was, credited, _refunded = snapshot
+        self._check_restored("revoke", order, was, after["orders"][order.id])
+        if not _close(delta, credited, 0.01):
+            raise Violation(
+                "revoke did not restore the receivable",
+                f"receivable moved by {delta:.2f}, the cancellation had credited {credited:.2f}",
+            )
+
+    def _check_close(self, step, before, after, delta):
+        now = after["orders"][step.orders.id]
+        if not now["is_closed"] or not now["locked"]:
+            raise Violation("close did not close", f"is_closed {now['is_closed']}")
+        if not _close(delta, 0, 0.01):
+            raise Violation("close of a finished order moved the receivable", f"{delta:.2f}")
+        self.close_snapshots[step.orders.id] = (before["orders"][step.orders.id], 0.0)
+
+    def _check_force_close(self, step, before, after, delta):
+        order = step.orders
+        was, now = before["orders"][order.id], after["orders"][order.id]
+        if not now["is_closed"] or not now["locked"]:
+            raise Violation("close did not close", f"is_closed {now['is_closed']}")
+        open_pickings = [
+            pid for pid, state in now["pickings"].items() if state not in ("done", "cancel")
+        ]
+        if open_pickings:
+            raise Violation(
+                "short close left open pickings",
+                ", ".join(self.env["stock.picking"].browse(open_pickings).mapped("name")),
+            )
+        if now["invoice_status"] == "to invoice":
+            raise Violation("short-closed order still to invoice", "invoice_status to invoice")
+        for line_id, line in now["lines"].items():
+            if not _close(line["invoiced"], line["delivered"]):
+                raise Violation(
+                    "short close did not settle at what was delivered",
+                    f"{self._line_name(line_id)}: invoiced {line['invoiced']:g}, "
+                    f"delivered {line['delivered']:g}",
+                )
+        credited = sum(
+            was["lines"][lid]["billed"] - line["billed"] for lid, line in now["lines"].items()
+        )
+        self.close_snapshots[order.id] = (was, credited)
+
+    def _check_reopen(self, step, before, after, delta):
+        order = step.orders
+        now = after["orders"][order.id]
+        if now["is_closed"]:
+            raise Violation("reopen did not reopen", "is_closed still set")
+        snapshot = self.close_snapshots.pop(order.id, None)
+        if snapshot is None:
+            return
+        was, credited = snapshot
+        self._check_restored("reopen", order, was, now)
+        if not _close(delta, credited, 0.01):
+            raise Violation(
+                "reopen did not restore the receivable",
+                f"receivable moved by {delta:.2f}, the close had credited {credited:.2f}",
+            )
+
+    def _check_restored(self, action, order, was, now):
+        """Revoke and reopen put the order back as it was before cancel or close."""
+        for key in ("state", "locked"):
+            if now[key] != was[key]:
+                raise Violation(
+                    f"{action} did not restore the order",
+                    f"{key} is {now[key]}, was {was[key]}",
+                )
+        for line_id, line in was["lines"].items():
+            current = now["lines"][line_id]
+            if not _close(current["invoiced"], line["invoiced"]) or not _close(
+                current["billed"], line["billed"], 0.01
+            ):
+                raise Violation(
+                    f"{action} did not restore what was invoiced",
+                    f"{self._line_name(line_id)}: qty_invoiced {current['invoiced']:g} "
+                    f"(billed {current['billed']:.2f}), was {line['invoiced']:g} "
+                    f"(billed {line['billed']:.2f})",
+                )
+            planned_before = line["delivered"] + line["open_demand"]
+            planned_now = current["delivered"] + current["open_demand"]
+            if was["state"] == "sale" and not _close(planned_now, planned_before):
+                raise Violation(
+                    f"{action} did not restore the deliveries",
+                    f"{self._line_name(line_id)}: delivered + still to deliver "
+                    f"{planned_now:g}, was {planned_before:g}",
+                )
+
+    # ---- names for the report ------------------------------------------------------------
+    def _name_of(self, model, record_id):
+        return self.env[model].browse(record_id).display_name
+
+    def _line_product(self, line_id):
+        return self.env["sale.order.line"].browse(line_id).product_id.id
+
+    def _line_name(self, line_id):
+        line = self.env["sale.order.line"].browse(line_id)
+        return f"{self._label(line.order_id)}, {line.product_id.name}"
+
+    def _diff(self, was, now):
+        return "; ".join(
+            f"{key}: {was[key]} -> {now.get(key)}" for key in was if was[key] != now.get(key)
+        )

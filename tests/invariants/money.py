@@ -1,0 +1,206 @@
+"""The invariants of money at a cancellation, computed from the journal on their own (never
+through the addon's `_get_received_amount`), and the opt-in preview against the execution.
+
+- refund = money received for what is reversed: per credit note the cancellation made, the
+  money that payments brought on the invoice it credits (a payment's liquidity share of what it
+  settled: never its discount or write-off, never a credit note), at most the credit note;
+- a fully cancelled order is settled to 0.00: each of its invoices has nothing left to pay;
+  with refunds each of its credit notes is settled too, and the customer holds for the order
+  exactly the money received less the money refunded (0 with refunds);
+- every invoice line and tax line is credited to the cent: per account and tax, the order's
+  invoices and credit notes add up to 0 (rounding lines together);
+- with the "preview" feature, `get_cancel_impact` read before the step lists the documents
+  the step made, to the cent.
+"""
+
+from collections import defaultdict
+
+from .base import FEATURES, Violation
+
+
+class MoneyChecks:
+    """Checks run by `_check_cancel` once the order is cancelled."""
+
+    # ---- money from the journal ------------------------------------------------------------
+    def _money_received(self, invoice):
+        """Money received on `invoice`: for each reconciliation of its receivable with the
+        entry of a payment or of a bank statement line, the part of it the entry's money lines
+        (the payment's outstanding or bank account) bring, pro rata to what the entry settles."""
+        self.env.cr.execute(
+            """
+            SELECT p.amount, counterpart.move_id
+              FROM account_partial_reconcile p
+              JOIN account_move_line own ON own.id = p.debit_move_id
+              JOIN account_move_line counterpart ON counterpart.id = p.credit_move_id
+              JOIN account_move entry ON entry.id = counterpart.move_id
+              JOIN account_account a ON a.id = own.account_id
+             WHERE own.move_id = %s AND a.account_type = 'asset_receivable'
+               AND (entry.origin_payment_id IS NOT NULL OR entry.statement_line_id IS NOT NULL)
+            """,
+            [invoice.id],
+        )
+        received = 0.0
+        for amount, entry_id in self.env.cr.fetchall():
+            entry = self.env["account.move"].browse(entry_id)
+            payment = entry.origin_payment_id
+            money_accounts = (
+                payment.outstanding_account_id | payment.journal_id.default_account_id
+                if payment
+                else entry.statement_line_id.journal_id.default_account_id
+            )
+            money = sum(
+                line.balance for line in entry.line_ids if line.account_id in money_accounts
+            )
+            settled = -sum(
+                line.balance
+                for line in entry.line_ids
+                if line.account_id.account_type == "asset_receivable"
+            )
+            received += amount * (min(max(money / settled, 0.0), 1.0) if settled > 0 else 1.0)
+        return round(received, 2)
+
+    def _order_moves(self, order):
+        return order.invoice_ids.filtered(
+            lambda m: m.state == "posted" and m.move_type in ("out_invoice", "out_refund")
+        )
+
+    def _is_alone_on_its_invoices(self, order):
+        """Whether every invoice line of the order's invoices is the order's: money on a shared
+        invoice is split by a rule of the engine, checked by the bound of `_check_cancel`."""
+        lines = self._order_moves(order).invoice_line_ids.filtered(
+            lambda li: li.display_type == "product"
+        )
+        return all(li.sale_line_ids.order_id == order for li in lines)
+
+    # ---- the invariants --------------------------------------------------------------------
+    def _check_cancel_money(self, step, cancellation):
+        order = step.orders
+        if not self._is_alone_on_its_invoices(order) or not order.invoice_ids:
+            return
+        currency = order.currency_id
+        refunded = sum(cancellation.refund_payment_ids.mapped("amount"))
+        if cancellation.refund_payments:
+            expected = 0.0
+            for credit_note in cancellation.credit_note_ids:
+                invoice = credit_note.reversed_entry_id
+                if invoice:
+                    received = self._money_received(invoice)
+                    expected += min(credit_note.amount_total, received)
+            if currency.compare_amounts(refunded, expected) != 0:
+                raise Violation(
+                    "refund differs from the money received for what is reversed",
+                    f"refunded {refunded:.2f}; the credited invoices received "
+                    f"{expected:.2f} in money",
+                )
+        moves = self._order_moves(order)
+        for invoice in moves.filtered(lambda m: m.move_type == "out_invoice"):
+            if not currency.is_zero(invoice.amount_residual):
+                raise Violation(
+                    "invoice of a cancelled order not settled to 0.00",
+                    f"{invoice.name} (total {invoice.amount_total:.2f}) still open for "
+                    f"{invoice.amount_residual:.2f}",
+                )
+        refunds = order.cancellation_ids.refund_payment_ids
+        money_in = sum(
+            self._money_received(m) for m in moves.filtered(lambda m: m.move_type == "out_invoice")
+        )
+        net = money_in - sum(refunds.mapped("amount"))
+        holds = -sum(moves.mapped("amount_residual_signed"))
+        if cancellation.refund_payments:
+            for credit_note in moves.filtered(lambda m: m.move_type == "out_refund"):
+                if not currency.is_zero(credit_note.amount_residual):
+                    raise Violation(
+                        "credit note of an order cancelled with refund not settled to 0.00",
+                        f"{credit_note.name} (total {credit_note.amount_total:.2f}) open for "
+                        f"{credit_note.amount_residual:.2f}; money received {money_in:.2f}, "
+                        f"refunded {sum(refunds.mapped('amount')):.2f}",
+                    )
+        elif currency.compare_amounts(holds, net) != 0:
+            raise Violation(
+                "customer credit of a cancelled order differs from the money received",
+                f"the customer holds {holds:.2f} for the order; money received {money_in:.2f}, "
+                f"refunded {sum(refunds.mapped('amount')):.2f}",
+            )
+        self._check_fully_credited(order, moves)
+
+    def _check_fully_credited(self, order, moves):
+        """Per account and tax, the order's invoices and credit notes add up to 0."""
+        totals = defaultdict(float)
+        for line in moves.line_ids:
+            if line.account_id.account_type == "asset_receivable":
+                continue
+            key = (
+                ("rounding",)
+                if line.display_type == "rounding"
+                else (line.account_id.code, line.tax_line_id.name or "", line.display_type)
+            )
+            totals[key] += line.balance
+        left = {key: total for key, total in totals.items() if abs(total) > 0.005}
+        if left:
+            raise Violation(
+                "cancel left an invoice or tax line uncredited",
+                "; ".join(
+                    f"{' '.join(str(k) for k in key if k)}: {total:+.2f}"
+                    for key, total in sorted(left.items())
+                ),
+            )
+
+    # ---- preview = execution (opt-in) --------------------------------------------------------
+    def _check_preview(self, step, cancellation):
+        """Every preview line is a document the cancel made, with its quantity and amount, and
+        nothing was made that the preview did not list. Soft: recorded, the history goes on."""
+        if "preview" not in FEATURES or step.impact is None:
+            return
+        previewed = defaultdict(lambda: defaultdict(float))
+        for item in step.impact:
+            previewed[item["action"]][item["res_id"]] += item["amount"] or item["quantity"] or 0
+        made = defaultdict(lambda: defaultdict(float))
+        for picking in cancellation.cancelled_picking_ids:
+            made["cancel_picking"][picking.id] += sum(picking.move_ids.mapped("product_uom_qty"))
+        for picking in cancellation.return_picking_ids:
+            made["return_picking"][picking.return_id.id] += sum(
+                picking.move_ids.filtered(lambda m: m.state != "cancel").mapped("product_uom_qty")
+            )
+        for invoice in cancellation.cancelled_invoice_ids:
+            made["cancel_invoice"][invoice.id] += invoice.amount_total
+        for credit_note in cancellation.credit_note_ids:
+            invoice_id = credit_note.reversed_entry_id.id
+            made["credit_note"][invoice_id] += credit_note.amount_total
+            for entry in credit_note._get_writeoff_reversals():
+                made["reverse_writeoff"][invoice_id] += -sum(
+                    line.balance
+                    for line in entry.line_ids
+                    if line.account_id.account_type == "asset_receivable"
+                )
+            if not cancellation.refund_payments and credit_note.amount_residual:
+                made["customer_credit"][invoice_id] += credit_note.amount_residual
+        for payment in cancellation.refund_payment_ids:
+            made["refund_payment"][None] += payment.amount
+        # Refunds are compared in total: a payment names no invoice of its own.
+        if "refund_payment" in previewed:
+            previewed["refund_payment"] = {None: sum(previewed["refund_payment"].values())}
+        for action in sorted(set(previewed) | set(made)):
+            if action in ("notify_purchase", "cancel_picking", "cancel_invoice"):
+                # Only the documents are compared for these (the quantity of a cancelled
+                # picking is its demand, the amount of a cancelled invoice its total).
+                want, got = set(previewed.get(action, {})), set(made.get(action, {}))
+                if want != got and action != "notify_purchase":
+                    self._soft_preview(action, f"previewed {sorted(want)}, made {sorted(got)}")
+                continue
+            want, got = previewed.get(action, {}), made.get(action, {})
+            for res_id in sorted(set(want) | set(got), key=str):
+                if abs(want.get(res_id, 0.0) - got.get(res_id, 0.0)) > 0.005:
+                    self._soft_preview(
+                        action,
+                        f"{self._preview_name(action, res_id)}: previewed "
+                        f"{want.get(res_id, 0.0):g}, made {got.get(res_id, 0.0):g}",
+                    )
+
+    def _preview_name(self, action, res_id):
+        if res_id is None:
+            return "in total"
+        model = "stock.picking" if action.endswith("picking") else "account.move"
+        return self.env[model].browse(res_id).display_name
+
+    def _soft_preview(self, action, detail):
+        self._record_soft(Violation(f"preview differs from the cancel ({action})", detail, True))
