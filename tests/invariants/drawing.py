@@ -117,7 +117,13 @@ class HistoryDrawing:
             result.append(("pay", order))
         if self._pending_returns(order):
             result.append(("receive", order))
-        if "repair_return" in FEATURES and order.state == "sale" and self._repairable(order):
+        # A closed order's pickings cannot be validated (contract): no return for repair either.
+        if (
+            "repair_return" in FEATURES
+            and order.state == "sale"
+            and not closed
+            and self._repairable(order)
+        ):
             result.append(("repair_return", order))
         return result
 

@@ -26,6 +26,30 @@ class MoneyChecks:
         """Money received on `invoice`: for each reconciliation of its receivable with the
         entry of a payment or of a bank statement line, the part of it the entry's money lines
         (the payment's outstanding or bank account) bring, pro rata to what the entry settles."""
+        return self._payment_settlements(invoice)[0]
+
+    def _written_off(self, invoice):
+        """What payments settled of `invoice` without money (discount, write-off)."""
+        return self._payment_settlements(invoice)[1]
+
+    def _writeoff_reversed(self, cancellation):
+        """What the cancellation must have put back on the receivable by reversing discounts
+        and write-offs: per credit note, the credited share of what was written off on its
+        invoice, at most what the credit note holds beyond the money refunded for it."""
+        total = 0.0
+        for credit_note in cancellation.credit_note_ids:
+            invoice = credit_note.reversed_entry_id
+            if not invoice or not invoice.amount_total:
+                continue
+            received, written_off = self._payment_settlements(invoice)
+            share = credit_note.amount_total / invoice.amount_total
+            refund = min(credit_note.amount_total, received * share)
+            total += min(written_off * share, credit_note.amount_total - refund)
+        return total
+
+    def _payment_settlements(self, invoice):
+        """(money received, settled without money) on `invoice` by payments and statement
+        lines, from the journal."""
         self.env.cr.execute(
             """
             SELECT p.amount, counterpart.move_id
@@ -39,8 +63,9 @@ class MoneyChecks:
             """,
             [invoice.id],
         )
-        received = 0.0
+        received = settled_total = 0.0
         for amount, entry_id in self.env.cr.fetchall():
+            settled_total += amount
             entry = self.env["account.move"].browse(entry_id)
             payment = entry.origin_payment_id
             money_accounts = (
@@ -57,7 +82,7 @@ class MoneyChecks:
                 if line.account_id.account_type == "asset_receivable"
             )
             received += amount * (min(max(money / settled, 0.0), 1.0) if settled > 0 else 1.0)
-        return round(received, 2)
+        return round(received, 2), round(settled_total - received, 2)
 
     def _order_moves(self, order):
         return order.invoice_ids.filtered(
