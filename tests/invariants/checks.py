@@ -205,13 +205,13 @@ class InvariantChecks:
             )
         # A discount or write-off the credit note reverses comes back on the receivable.
         reversed_off = self._writeoff_reversed(cancellation)
-        if not _close(delta, -credited + refunded + reversed_off, 0.01):
+        if not _close(delta, -credited + refunded + reversed_off, self._rounding_step(order)):
             raise Violation(
                 "cancel moved the receivable by other than credit notes and refunds",
                 f"receivable moved by {delta:.2f}; the order was billed {credited:.2f} net, "
                 f"refunded {refunded:.2f}, discounts and write-offs reversed {reversed_off:.2f}",
             )
-        self.cancel_snapshots[order.id] = (was, credited, refunded)
+        self.cancel_snapshots[order.id] = (was, credited - reversed_off, refunded)
         self._check_cancel_money(step, cancellation)
         self._check_preview(step, cancellation)
 
@@ -220,12 +220,15 @@ class InvariantChecks:
         snapshot = self.cancel_snapshots.pop(order.id, None)
         if snapshot is None:
             return
+        # `credited`: what the cancellation credited less the discounts and write-offs it
+        # reversed, which the revoke applies again.
         was, credited, _refunded = snapshot
         self._check_restored("revoke", order, was, after["orders"][order.id])
-        if not _close(delta, credited, 0.01):
+        if not _close(delta, credited, self._rounding_step(order)):
             raise Violation(
                 "revoke did not restore the receivable",
-                f"receivable moved by {delta:.2f}, the cancellation had credited {credited:.2f}",
+                f"receivable moved by {delta:.2f}, the cancellation had credited {credited:.2f} "
+                "net of discounts and write-offs",
             )
 
     def _check_close(self, step, before, after, delta):
@@ -309,6 +312,17 @@ class InvariantChecks:
                 )
 
     # ---- names for the report ------------------------------------------------------------
+    def _rounding_step(self, order):
+        """0.01, or half the cash rounding step of an invoice the order shares with another
+        order: the credit note of a part of it is rounded on its own, as Odoo does."""
+        shared = order.invoice_ids.filtered(
+            lambda m: (
+                m.invoice_cash_rounding_id and m.invoice_line_ids.sale_line_ids.order_id != order
+            )
+        )
+        steps = shared.mapped("invoice_cash_rounding_id.rounding")
+        return max([0.01] + [step / 2 + 0.01 for step in steps])
+
     def _name_of(self, model, record_id):
         return self.env[model].browse(record_id).display_name
 
