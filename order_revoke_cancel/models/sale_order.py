@@ -13,6 +13,7 @@ from .tools import (
     check_text,
     lock_for_update,
     picking_demand,
+    reconcile_receivables,
     reconcile_receivables_each,
     resolve_record,
 )
@@ -1062,7 +1063,40 @@ class SaleOrder(models.Model):
             if item["writeoff"]:
                 credit_note._create_writeoff_reversal(item["invoice"], item["ratio"])
             credit_note._reconcile_with_invoice(item["invoice"], open_part)
+        self._settle_with_open_credit_notes(invoices, credit_notes)
         return credit_notes, refunds
+
+    def _settle_with_open_credit_notes(self, invoices, made):
+        """Let the order's open credit notes made before the cancellation (entered by hand, or
+        made with the reversal wizard and left unreconciled) settle what is still open of its
+        credited `invoices`; `made` are the cancellation's own credit notes.
+
+        Why: the plan counts those credit notes (it credits only the rest), but Odoo leaves
+        them open beside the invoice, so after the cancel the customer's total is right while
+        both documents still read open. Only documents that carry nothing but this order's
+        lines are matched: no other order's money settles anything."""
+        own = self._moves_of_this_order_only
+        earlier = (
+            self.invoice_ids.filtered(
+                lambda m: (
+                    m.move_type == "out_refund"
+                    and m.state == "posted"
+                    and not m.currency_id.is_zero(m.amount_residual)
+                    and own(m)
+                )
+            )
+            - made
+        )
+        still_open = invoices.filtered(
+            lambda m: not m.currency_id.is_zero(m.amount_residual) and own(m)
+        )
+        if earlier and still_open:
+            reconcile_receivables(earlier | still_open)
+
+    def _moves_of_this_order_only(self, move):
+        """Whether every product line of `move` is invoiced for this order."""
+        lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        return bool(lines) and all(line.sale_line_ids.order_id == self for line in lines)
 
     def _prepare_credit_note_vals(self, invoice, date):
         return {

@@ -150,6 +150,36 @@ class TestEarlierCreditNotes(OrderEndOfLifeCase):
         self.assertEqual(cancellation.refund_payment_ids.amount, 300.0, msg="refund the rest")
         self.assertAlmostEqual(self.receivable(), -200.0, msg="the earlier credit stays")
 
+    def test_hand_credit_note_settles_the_invoice_at_the_cancellation(self):
+        """Soak finding: the invoice and an open hand-made credit note of the order both
+        stayed open after the cancel (the customer's total was right, the documents not)."""
+        order, invoice = self.invoiced_order()
+        earlier = self.hand_credit_note(order, 2, 100.0)
+
+        cancellation = self.assertCredits(order, 300.0)
+        self.assertTrue(invoice.currency_id.is_zero(invoice.amount_residual), "invoice settled")
+        self.assertIn(invoice.payment_state, ("paid", "reversed"), "nothing left to pay")
+        self.assertTrue(earlier.currency_id.is_zero(earlier.amount_residual), "rebate used")
+        self.assertAlmostEqual(self.receivable(), 0.0, msg="nothing due, nothing owed")
+
+        order.with_user(self.sales_manager).revoke_cancel()
+        self.assertAlmostEqual(self.receivable(), 300.0, msg="500 less the 200 rebate, again")
+        self.assertFalse(cancellation.credit_note_ids.amount_residual, "credit note reversed")
+
+    def test_hand_credit_note_of_a_partly_paid_invoice_keeps_the_money_as_credit(self):
+        order, invoice = self.invoiced_order()
+        self.pay(invoice, 100.0)
+        earlier = self.hand_credit_note(order, 2, 100.0)
+
+        cancellation = self.assertCredits(order, 300.0)
+        self.assertTrue(invoice.currency_id.is_zero(invoice.amount_residual), "invoice settled")
+        self.assertAlmostEqual(
+            sum((earlier | cancellation.credit_note_ids).mapped("amount_residual")),
+            100.0,
+            msg="the money paid stays as the customer's credit",
+        )
+        self.assertAlmostEqual(self.receivable(), -100.0, msg="the customer holds what he paid")
+
     # ---- plain salesman -------------------------------------------------------------------------
     def test_salesman_preview_counts_earlier_credit_notes(self):
         order, invoice = self.invoiced_order()
