@@ -5,7 +5,7 @@ bin/run-races checks the same over a real server with concurrent calls)."""
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.order_revoke_cancel.models.tools import lock_for_update
+from odoo.addons.order_revoke_cancel.tools import lock_for_update
 
 
 @tagged("post_install", "-at_install")

@@ -4,6 +4,12 @@ from . import res_company
 from . import res_config_settings
 from . import sale_cancel_reason
 from . import sale_order
+from . import sale_order_cancel
+from . import sale_order_stock_reversal
+from . import sale_order_accounting_reversal
+from . import sale_order_fee
+from . import sale_order_revoke
+from . import sale_order_notify
 from . import sale_order_line
 from . import sale_order_cancellation
 from . import sale_order_cancellation_line

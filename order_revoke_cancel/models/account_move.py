@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import Command, models
 
-from .tools import reconcile_receivables
+from ..tools import reconcile_receivables
 
 
 class AccountMove(models.Model):

@@ -8,8 +8,8 @@ from odoo.tools import float_compare, format_date
 
 from odoo.addons.sale.models.sale_order import SALE_ORDER_STATE
 
-from .call_scope import state_write_scope
-from .tools import picking_demand, reconcile_receivables_each
+from ..tools import picking_demand, reconcile_receivables_each
+from ..tools.call_scope import state_write_scope
 
 
 class SaleOrderCancellation(models.Model):

@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.tools import picking_demand
+from ..tools import picking_demand
 
 
 class SaleMassCancelOrders(models.TransientModel):

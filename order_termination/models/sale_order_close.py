@@ -13,13 +13,13 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, format_datetime
 
-from odoo.addons.order_revoke_cancel.models.call_scope import call_scope, state_write_scope
-from odoo.addons.order_revoke_cancel.models.tools import (
+from odoo.addons.order_revoke_cancel.tools import (
     check_bool,
     check_text,
     lock_for_update,
     resolve_record,
 )
+from odoo.addons.order_revoke_cancel.tools.call_scope import call_scope, state_write_scope
 
 from .sale_order import REOPEN_SCOPE
 

@@ -8,7 +8,7 @@ read this one list, and an addon adds a check by extending `_get_close_checks`.
 from odoo import models
 from odoo.tools import float_compare, float_is_zero
 
-from odoo.addons.order_revoke_cancel.models.tools import check_one
+from odoo.addons.order_revoke_cancel.tools import check_one
 
 
 class SaleOrderCloseChecklist(models.Model):

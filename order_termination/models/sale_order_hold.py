@@ -9,7 +9,7 @@ Apart because every other concern relies on it, and the deliveries and invoices
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from odoo.addons.order_revoke_cancel.models.call_scope import get_call_scope
+from odoo.addons.order_revoke_cancel.tools.call_scope import get_call_scope
 
 from .sale_order import REOPEN_SCOPE
 

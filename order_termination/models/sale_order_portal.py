@@ -8,7 +8,7 @@ the order it opened, so every condition is checked here explicitly.
 from odoo import models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.order_revoke_cancel.models.tools import check_text, lock_for_update
+from odoo.addons.order_revoke_cancel.tools import check_text, lock_for_update
 
 from .sale_termination_request import ACTIVE_STATES
 

@@ -8,7 +8,7 @@ offers and refuses; the request then carries the decision.
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.order_revoke_cancel.models.tools import (
+from odoo.addons.order_revoke_cancel.tools import (
     check_bool,
     check_text,
     lock_for_update,

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
-from odoo.addons.order_revoke_cancel.models.tools import check_text, lock_for_update
+from odoo.addons.order_revoke_cancel.tools import check_text, lock_for_update
 
 
 class SaleTerminationApproval(models.Model):

@@ -11,7 +11,7 @@ the extensions.
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.order_revoke_cancel.models.tools import check_text, lock_for_update
+from odoo.addons.order_revoke_cancel.tools import check_text, lock_for_update
 
 ACTIVE_STATES = ("draft", "to_approve", "to_confirm")
 

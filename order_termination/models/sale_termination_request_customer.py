@@ -11,7 +11,7 @@ from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import consteq
 
-from odoo.addons.order_revoke_cancel.models.tools import check_bool, check_one, check_text
+from odoo.addons.order_revoke_cancel.tools import check_bool, check_one, check_text
 
 
 class SaleTerminationRequestCustomer(models.Model):

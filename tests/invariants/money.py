@@ -192,7 +192,8 @@ class MoneyChecks:
             invoice_id = credit_note.reversed_entry_id.id
             made["credit_note"][invoice_id] += credit_note.amount_total
             for entry in credit_note._get_writeoff_reversals():
-                made["reverse_writeoff"][invoice_id] += -sum(
+                # The reversal puts the written-off amount back on the receivable (a debit).
+                made["reverse_writeoff"][invoice_id] += sum(
                     line.balance
                     for line in entry.line_ids
                     if line.account_id.account_type == "asset_receivable"

@@ -1,4 +1,5 @@
-"""Small helpers shared by the order and cancellation models."""
+"""Small helpers shared by the engine's models and wizards and by order_termination: input checks
+of RPC arguments, row locks, reconciliation, picking demand. The call scope is `tools.call_scope`."""
 
 import math
 

@@ -1,0 +1,368 @@
+"""Accounting reversal: which invoices a cancellation cancels or credits, the credit plan
+per invoice line (combo lines, shares of consolidated invoices, what is left to the cent), the
+credit notes, their settlement and the refunds of the money received.
+
+The plan (`_get_credit_plan`) is read by the preview and by execution alike.
+"""
+
+from odoo import Command, fields, models
+from odoo.tools import float_compare
+
+from ..tools import (
+    reconcile_receivables,
+)
+
+
+class SaleOrderAccountingReversal(models.Model):
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------
+    # Invoices: what is cancelled and what is credited
+    # ------------------------------------------------------------------
+    def _get_invoices_to_cancel(self):
+        return self.invoice_ids.filtered(lambda m: m.state == "draft")
+
+    def _split_shared_draft_invoices(self):
+        """Before the cancellation cancels the orders' draft invoices: a draft shared with
+        other orders gives this order's lines to a draft of their own, which is cancelled
+        (and put back to draft by revoke), so the other orders' lines stay invoiced."""
+        for order in self:
+            for invoice in order._get_invoices_to_cancel():
+                lines = invoice.invoice_line_ids.sorted("id")
+                mine = lines.filtered(lambda aml, o=order: aml.sale_line_ids.order_id == o)
+                if not (lines - mine).sale_line_ids:
+                    continue  # not shared with another order
+                split = invoice.with_context(include_business_fields=True).copy()
+                copies = split.invoice_line_ids.sorted("id")
+                pairs = list(zip(lines, copies, strict=True))
+                split.write(
+                    {
+                        "invoice_line_ids": [
+                            Command.unlink(copy.id) for line, copy in pairs if line not in mine
+                        ]
+                    }
+                )
+                invoice.write({"invoice_line_ids": [Command.unlink(line.id) for line in mine]})
+
+    def _get_invoices_to_credit(self):
+        invoices = self.env["account.move"]
+        for order in self:
+            invoices |= invoices.union(*(item["invoice"] for item in order._get_credit_plan()))
+        return invoices
+
+    def _get_credit_impact(self, refund_payments, keep=0.0):
+        """Preview lines of `_credit_invoices` with the same options: the credit note of each
+        invoice, and the money received for the order's share that is refunded or kept as
+        the customer's credit, less what pays the cancellation fee (`keep`)."""
+        self.ensure_one()
+        impact = []
+        action = "refund_payment" if refund_payments else "customer_credit"
+        plan = self._get_credit_plan()
+        for item, kept in zip(plan, _split_kept(plan, keep), strict=True):
+            invoice = item["invoice"]
+            impact.append(self._impact_line("credit_note", invoice, False, item["amount"]))
+            if item["writeoff"]:
+                impact.append(
+                    self._impact_line("reverse_writeoff", invoice, False, item["writeoff"])
+                )
+            if not invoice.currency_id.is_zero(item["refund"] - kept):
+                impact.append(self._impact_line(action, invoice, False, item["refund"] - kept))
+        return impact
+
+    def _get_credit_plan(self, quantities=None):
+        """What crediting this order does, per posted customer invoice, latest first:
+        ``{'invoice', 'lines': {invoice line: [credit line values]}, 'amount': credit note total,
+        'refund': money received for the order's share that the credit note gives back}``.
+
+        `quantities` (``{sale line: quantity}``) limits the credit to those quantities, taken
+        from the latest invoices (short close); by default everything still uncredited.
+        Allocation rule on an invoice shared by several orders: each order's lines are credited
+        on their own, and money received on the invoice is split over its orders pro rata to
+        their lines' amounts, so an order refunds at most its share of it."""
+        self.ensure_one()
+        uncredited = self.order_line._get_uncredited_invoice_lines()
+        if quantities is not None:
+            uncredited = _limit_to_quantities(uncredited, quantities)
+        by_invoice = {}
+        for invoice_line, (quantity, amount) in uncredited.items():
+            vals_list = invoice_line.sale_line_ids[:1]._prepare_credit_line_vals(
+                invoice_line, quantity, amount
+            )
+            if vals_list:
+                by_invoice.setdefault(invoice_line.move_id, {})[invoice_line] = vals_list
+        plan = []
+        combos = self._get_combo_credits(by_invoice, uncredited, quantities)
+        for invoice, lines in by_invoice.items():
+            currency = invoice.currency_id
+            amount = _credit_note_total(invoice, lines)
+            whole = quantities is None and self._credits_whole_invoice(invoice)
+            if whole:
+                # What the credit note will post: what is left of the invoice, when it is
+                # within the roundings of the computed total (see `_credit_what_is_left`).
+                earlier = self.env["account.move"]._get_earlier_credit_notes(invoice)
+                left = currency.round(invoice.amount_total - sum(earlier.mapped("amount_total")))
+                if abs(left - amount) <= 2 * (len(invoice.line_ids) + 1) * currency.rounding:
+                    amount = left
+                else:
+                    whole = False
+            if currency.compare_amounts(amount, 0.0) <= 0:
+                continue  # a credit note cannot have a negative total
+            ratio = self._get_invoice_share(invoice)
+            refund = min(amount, max(currency.round(invoice._get_received_amount() * ratio), 0.0))
+            writeoff = 0.0
+            line_vals = invoice._prepare_writeoff_reversal_line_vals(ratio)
+            if line_vals:
+                # What the reversal entry will post, not a second formula.
+                writeoff = min(line_vals[-1]["amount_currency"], amount - refund)
+            plan.append(
+                {
+                    "invoice": invoice,
+                    "lines": {**lines, **combos.get(invoice, {})},
+                    "amount": amount,
+                    "refund": refund,
+                    "writeoff": writeoff if currency.compare_amounts(writeoff, 0.0) > 0 else 0.0,
+                    "ratio": ratio,
+                    "whole": whole,
+                }
+            )
+        return plan
+
+    def _credits_whole_invoice(self, invoice):
+        """Whether crediting all of this order's uncredited lines leaves nothing of `invoice`
+        to credit: no other order's line of it is still uncredited, and
+        every credit note of its lines reverses an invoice (one made by hand without it is
+        not known to credit this invoice rather than another, so what is left of it cannot
+        be read from the ledger)."""
+        self.ensure_one()
+        products = invoice.invoice_line_ids.filtered(lambda aml: aml.display_type == "product")
+        if not products or any(not aml.sale_line_ids for aml in products):
+            return False
+        others = products.sale_line_ids.filtered(lambda sol: sol.order_id != self)
+        if any(aml.move_id == invoice for aml in others._get_uncredited_invoice_lines()):
+            return False
+        credits = products.sale_line_ids.invoice_lines.move_id.filtered(
+            lambda m: m.state == "posted" and m.move_type == "out_refund"
+        )
+        return all(credits.mapped("reversed_entry_id"))
+
+    def _get_combo_credits(self, by_invoice, uncredited, quantities):
+        """The combo sections to credit with the lines of `by_invoice`: ``{invoice: {section:
+        [{'quantity': q}]}}``. As Odoo's own credit note does, a combo line is credited with
+        its items: its section is credited for what is left of it once none of its items on
+        that invoice stays uncredited."""
+        self.ensure_one()
+        full = uncredited if quantities is None else self.order_line._get_uncredited_invoice_lines()
+        result = {}
+        for invoice, lines in by_invoice.items():
+            sections = invoice.invoice_line_ids.filtered(
+                lambda aml: (
+                    aml.display_type == "line_section"
+                    and aml.sale_line_ids.product_type == "combo"
+                    and aml.sale_line_ids.order_id == self
+                )
+            )
+            for section in sections:
+                items = invoice.invoice_line_ids.filtered(
+                    lambda aml, s=section: (
+                        aml.display_type == "product"
+                        and aml.sale_line_ids & s.sale_line_ids.linked_line_ids
+                    )
+                )
+                if not any(item in lines for item in items) or any(
+                    item in full and (item not in lines or full[item] != uncredited.get(item))
+                    for item in items
+                ):
+                    continue
+                credited = section.sale_line_ids.invoice_lines.filtered(
+                    lambda aml, s=section: (
+                        aml.display_type == "line_section"
+                        and aml.parent_state == "posted"
+                        and aml.move_id.move_type == "out_refund"
+                        and aml.move_id.reversed_entry_id == s.move_id
+                    )
+                )
+                left = section.quantity - sum(credited.mapped("quantity"))
+                if left > 0:
+                    result.setdefault(invoice, {})[section] = [{"quantity": left}]
+        return result
+
+    def _get_invoice_share(self, invoice):
+        """This order's part of `invoice` (0 to 1): its lines' share of the invoice lines, so
+        an invoice of this order alone is 1 whatever rounding lines it holds. Money received
+        and written off is split by it (see `_get_credit_plan`)."""
+        self.ensure_one()
+        lines = invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        total = sum(lines.mapped("price_total"))
+        mine = lines.filtered(lambda line: line.sale_line_ids.order_id == self)
+        if mine == lines:
+            return 1.0
+        if invoice.currency_id.is_zero(total):
+            return 0.0
+        return sum(mine.mapped("price_total")) / total
+
+    def _get_received_share(self, invoice):
+        """This order's part of the money received on `invoice`: pro rata to its lines."""
+        self.ensure_one()
+        received = invoice._get_received_amount() * self._get_invoice_share(invoice)
+        return max(invoice.currency_id.round(received), 0.0)
+
+    def _get_open_receivable(self):
+        invoices = self.invoice_ids.filtered(lambda m: m.state == "posted")
+        return sum(invoices.mapped("amount_residual_signed"))
+
+    # ------------------------------------------------------------------
+    # Credit notes and refunds
+    # ------------------------------------------------------------------
+    def _credit_invoices(self, refund_payments, quantities=None, keep=0.0):
+        """Credit this order's part of its posted invoices (see `_get_credit_plan`): one posted
+        credit note per invoice with this order's lines only; the money received for its share
+        is refunded (`refund_payments`) or kept as the customer's credit, and the rest of the
+        credit note settles the order's open part of the invoice. `keep` (a cancellation fee)
+        is never refunded: it stays open on the credit notes for the fee invoice.
+        Returns (credit notes, refund payments)."""
+        self.ensure_one()
+        plan = self._get_credit_plan(quantities)
+        credit_notes, refunds = self.env["account.move"], self.env["account.payment"]
+        if not plan:
+            return credit_notes, refunds
+        today = fields.Date.context_today(self)
+        invoices = credit_notes.union(*(item["invoice"] for item in plan))
+        credit_notes = invoices._reverse_moves(
+            [self._prepare_credit_note_vals(invoice, today) for invoice in invoices]
+        )
+        for item, credit_note in zip(plan, credit_notes, strict=True):
+            credit_note._set_credit_lines(item["invoice"], item["lines"])
+            if item["whole"]:
+                credit_note._credit_what_is_left(item["invoice"])
+        credit_notes.action_post()
+        kept_parts = _split_kept(plan, keep)
+        for item, credit_note, kept in zip(plan, credit_notes, kept_parts, strict=True):
+            refund = min(item["refund"], credit_note.amount_total)
+            # What was settled without money (discount, write-off) is reversed, not refunded.
+            open_part = credit_note.amount_total - refund - item["writeoff"]
+            credit_note._limit_settlement(item["invoice"], open_part)
+            if refund_payments and not credit_note.currency_id.is_zero(refund - kept):
+                # Paid out first: what the credit note still holds then settles the invoice.
+                refunds |= self._refund_credit_note(credit_note, refund - kept)
+            if item["writeoff"]:
+                credit_note._create_writeoff_reversal(item["invoice"], item["ratio"])
+            credit_note._reconcile_with_invoice(item["invoice"], open_part)
+        self._settle_with_open_credit_notes(invoices, credit_notes)
+        return credit_notes, refunds
+
+    def _settle_with_open_credit_notes(self, invoices, made):
+        """Let the order's open credit notes made before the cancellation (entered by hand, or
+        made with the reversal wizard and left unreconciled) settle what is still open of its
+        credited `invoices`; `made` are the cancellation's own credit notes.
+
+        Why: the plan counts those credit notes (it credits only the rest), but Odoo leaves
+        them open beside the invoice, so after the cancel the customer's total is right while
+        both documents still read open. Only documents that carry nothing but this order's
+        lines are matched: no other order's money settles anything."""
+        own = self._moves_of_this_order_only
+        earlier = (
+            self.invoice_ids.filtered(
+                lambda m: (
+                    m.move_type == "out_refund"
+                    and m.state == "posted"
+                    and not m.currency_id.is_zero(m.amount_residual)
+                    and own(m)
+                )
+            )
+            - made
+        )
+        still_open = invoices.filtered(
+            lambda m: not m.currency_id.is_zero(m.amount_residual) and own(m)
+        )
+        if earlier and still_open:
+            reconcile_receivables(earlier | still_open)
+
+    def _moves_of_this_order_only(self, move):
+        """Whether every product line of `move` is invoiced for this order."""
+        lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        return bool(lines) and all(line.sale_line_ids.order_id == self for line in lines)
+
+    def _prepare_credit_note_vals(self, invoice, date):
+        return {
+            "ref": self.env._(
+                "Cancellation of %(order)s: %(invoice)s",
+                order=invoice.invoice_origin or "",
+                invoice=invoice.name,
+            ),
+            "date": date,
+            "invoice_date": date,
+            "invoice_date_due": False,
+            "invoice_payment_term_id": False,
+        }
+
+    def _refund_credit_note(self, credit_note, amount):
+        """Pay `amount` of a posted credit note back to the customer."""
+        register = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=credit_note.ids)
+            .create({"amount": amount, "group_payment": False})
+        )
+        return register._create_payments()
+
+
+def _split_kept(plan, keep):
+    """How much of `keep` (a cancellation fee) each item of a credit plan keeps of the money
+    it would give back, latest invoice first: the fee is paid from what was received."""
+    parts = []
+    for item in plan:
+        currency = item["invoice"].currency_id
+        part = currency.round(min(max(keep, 0.0), item["refund"]))
+        parts.append(part)
+        keep -= part
+    return parts
+
+
+def _credit_note_total(invoice, lines):
+    """Total of the credit note of `invoice` crediting `lines` (``{invoice line: [credit line
+    values]}``), computed by Odoo's own tax engine as the draft credit note computes it: taxes
+    rounded per document as the company rounds them, and the invoice's cash rounding (a
+    rounding line or a rounded biggest tax) applied."""
+    AccountTax = invoice.env["account.tax"]
+    base_lines = [
+        AccountTax._prepare_base_line_for_taxes_computation(
+            line,
+            price_unit=vals["price_unit"],
+            quantity=vals["quantity"],
+            discount=vals["discount"],
+            rate=invoice.invoice_currency_rate,
+            is_refund=True,
+        )
+        for line, vals_list in lines.items()
+        for vals in vals_list
+    ]
+    AccountTax._add_tax_details_in_base_lines(base_lines, invoice.company_id)
+    AccountTax._round_base_lines_tax_details(base_lines, invoice.company_id)
+    totals = AccountTax._get_tax_totals_summary(
+        base_lines,
+        invoice.currency_id,
+        invoice.company_id,
+        cash_rounding=invoice.invoice_cash_rounding_id,
+    )
+    return invoice.currency_id.round(totals["total_amount_currency"])
+
+
+def _limit_to_quantities(uncredited, quantities):
+    """Keep of `uncredited` (see `_get_uncredited_invoice_lines`) only `quantities` per sale
+    line, from its latest invoices, each part at its invoice line's uncredited unit amount."""
+    result = {}
+    left = dict(quantities)
+    for invoice_line, (quantity, amount) in uncredited.items():
+        sale_line = invoice_line.sale_line_ids[:1]
+        wanted = left.get(sale_line, 0.0)
+        rounding = sale_line.product_uom.rounding or 0.01
+        if float_compare(wanted, 0.0, precision_rounding=rounding) <= 0:
+            continue
+        if float_compare(quantity, 0.0, precision_rounding=rounding) <= 0:
+            continue
+        take = min(wanted, quantity)
+        part = (
+            amount if take == quantity else invoice_line.currency_id.round(amount * take / quantity)
+        )
+        result[invoice_line] = (take, part)
+        left[sale_line] = wanted - take
+    return result
