@@ -178,10 +178,16 @@ class SaleOrder(models.Model):
             )
         return False
 
+    def _can_reverse_documents(self):
+        """Whether the current user may have returns, credit notes and refunds made, or a
+        reason's fee changed: `group_cancel_reversal` (or the superuser). The one definition of
+        that right, checked by cancel, termination and close alike (pure)."""
+        return self.env.su or self.env.user.has_group("order_revoke_cancel.group_cancel_reversal")
+
     def _get_reversal_rights_error(self, receive_returns=False, refund_payments=False):
         """Returns, credit notes and refunds need `group_cancel_reversal` (pure)."""
         self.ensure_one()
-        if self.env.su or self.env.user.has_group("order_revoke_cancel.group_cancel_reversal"):
+        if self._can_reverse_documents():
             return False
         if receive_returns or refund_payments or self._needs_reversal():
             return AccessError(

@@ -28,10 +28,10 @@ class SaleOrderAccountingReversal(models.Model):
         (and put back to draft by revoke), so the other orders' lines stay invoiced."""
         for order in self:
             for invoice in order._get_invoices_to_cancel():
+                mine = order._get_shared_draft_lines(invoice)
+                if not mine:
+                    continue
                 lines = invoice.invoice_line_ids.sorted("id")
-                mine = lines.filtered(lambda aml, o=order: aml.sale_line_ids.order_id == o)
-                if not (lines - mine).sale_line_ids:
-                    continue  # not shared with another order
                 split = invoice.with_context(include_business_fields=True).copy()
                 copies = split.invoice_line_ids.sorted("id")
                 pairs = list(zip(lines, copies, strict=True))
@@ -43,6 +43,32 @@ class SaleOrderAccountingReversal(models.Model):
                     }
                 )
                 invoice.write({"invoice_line_ids": [Command.unlink(line.id) for line in mine]})
+
+    def _get_shared_draft_lines(self, invoice):
+        """This order's lines of the draft `invoice` when the draft is shared with other
+        orders (they go to a draft of their own, which is cancelled); empty otherwise."""
+        self.ensure_one()
+        lines = invoice.invoice_line_ids
+        mine = lines.filtered(lambda aml: aml.sale_line_ids.order_id == self)
+        if not (lines - mine).sale_line_ids:
+            return mine.browse()
+        return mine
+
+    def _get_cancelled_draft_total(self, invoice):
+        """Total of the draft that the cancellation cancels for `invoice`: the draft itself,
+        or, for a draft shared with other orders, the draft of this order's lines split off
+        it, computed by Odoo's tax engine as that draft will compute it."""
+        mine = self._get_shared_draft_lines(invoice)
+        if not mine:
+            return invoice.amount_total
+        products = mine.filtered(lambda aml: aml.display_type == "product")
+        lines = {
+            aml: [
+                {"price_unit": aml.price_unit, "quantity": aml.quantity, "discount": aml.discount}
+            ]
+            for aml in products
+        }
+        return _document_total(invoice, lines, is_refund=False)
 
     def _get_invoices_to_credit(self):
         invoices = self.env["account.move"]
@@ -94,7 +120,7 @@ class SaleOrderAccountingReversal(models.Model):
         combos = self._get_combo_credits(by_invoice, uncredited, quantities)
         for invoice, lines in by_invoice.items():
             currency = invoice.currency_id
-            amount = _credit_note_total(invoice, lines)
+            amount = _document_total(invoice, lines)
             whole = quantities is None and self._credits_whole_invoice(invoice)
             if whole:
                 # What the credit note will post: what is left of the invoice, when it is
@@ -213,12 +239,13 @@ class SaleOrderAccountingReversal(models.Model):
     # ------------------------------------------------------------------
     # Credit notes and refunds
     # ------------------------------------------------------------------
-    def _credit_invoices(self, refund_payments, quantities=None, keep=0.0):
+    def _credit_invoices(self, refund_payments, quantities=None, keep=0.0, reason=None):
         """Credit this order's part of its posted invoices (see `_get_credit_plan`): one posted
         credit note per invoice with this order's lines only; the money received for its share
         is refunded (`refund_payments`) or kept as the customer's credit, and the rest of the
         credit note settles the order's open part of the invoice. `keep` (a cancellation fee)
-        is never refunded: it stays open on the credit notes for the fee invoice.
+        is never refunded: it stays open on the credit notes for the fee invoice. `reason`
+        (a cancellation reason) is named in the credit notes' reference, for the customer.
         Returns (credit notes, refund payments)."""
         self.ensure_one()
         plan = self._get_credit_plan(quantities)
@@ -228,7 +255,7 @@ class SaleOrderAccountingReversal(models.Model):
         today = fields.Date.context_today(self)
         invoices = credit_notes.union(*(item["invoice"] for item in plan))
         credit_notes = invoices._reverse_moves(
-            [self._prepare_credit_note_vals(invoice, today) for invoice in invoices]
+            [self._prepare_credit_note_vals(invoice, today, reason) for invoice in invoices]
         )
         for item, credit_note in zip(plan, credit_notes, strict=True):
             credit_note._set_credit_lines(item["invoice"], item["lines"])
@@ -282,13 +309,26 @@ class SaleOrderAccountingReversal(models.Model):
         lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
         return bool(lines) and all(line.sale_line_ids.order_id == self for line in lines)
 
-    def _prepare_credit_note_vals(self, invoice, date):
-        return {
-            "ref": self.env._(
+    def _prepare_credit_note_vals(self, invoice, date, reason=None):
+        """Values of the credit note of `invoice`; its reference says which order's
+        cancellation made it, and why when there is a `reason`, in the customer's language
+        (the credit note is the customer's document)."""
+        env = self.with_context(lang=invoice.partner_id.lang or self.env.lang).env
+        if reason:
+            ref = env._(
+                "Cancellation of %(order)s (%(reason)s): %(invoice)s",
+                order=invoice.invoice_origin or "",
+                reason=reason.with_env(env).display_name,
+                invoice=invoice.name,
+            )
+        else:
+            ref = env._(
                 "Cancellation of %(order)s: %(invoice)s",
                 order=invoice.invoice_origin or "",
                 invoice=invoice.name,
-            ),
+            )
+        return {
+            "ref": ref,
             "date": date,
             "invoice_date": date,
             "invoice_date_due": False,
@@ -317,9 +357,10 @@ def _split_kept(plan, keep):
     return parts
 
 
-def _credit_note_total(invoice, lines):
+def _document_total(invoice, lines, is_refund=True):
     """Total of the credit note of `invoice` crediting `lines` (``{invoice line: [credit line
-    values]}``), computed by Odoo's own tax engine as the draft credit note computes it: taxes
+    values]}``), or with `is_refund` False of a draft invoice of `invoice`'s journal, currency
+    and terms with those lines, computed by Odoo's own tax engine as the draft computes it: taxes
     rounded per document as the company rounds them, and the invoice's cash rounding (a
     rounding line or a rounded biggest tax) applied."""
     AccountTax = invoice.env["account.tax"]
@@ -330,7 +371,7 @@ def _credit_note_total(invoice, lines):
             quantity=vals["quantity"],
             discount=vals["discount"],
             rate=invoice.invoice_currency_rate,
-            is_refund=True,
+            is_refund=is_refund,
         )
         for line, vals_list in lines.items()
         for vals in vals_list

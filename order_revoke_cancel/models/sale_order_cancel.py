@@ -65,7 +65,16 @@ class SaleOrderCancel(models.Model):
         for picking, quantities in self._get_returnable_quantities().items():
             impact.append(self._impact_line("return_picking", picking, sum(quantities.values())))
         for invoice in self._get_invoices_to_cancel():
-            impact.append(self._impact_line("cancel_invoice", invoice, False, invoice.amount_total))
+            line = self._impact_line(
+                "cancel_invoice", invoice, False, self._get_cancelled_draft_total(invoice)
+            )
+            if self._get_shared_draft_lines(invoice):
+                line["name"] = self.env._(
+                    "%(invoice)s: the lines of %(order)s, split off to a draft of their own",
+                    invoice=invoice.display_name,
+                    order=self.name,
+                )
+            impact.append(line)
         impact += self._get_credit_impact(refund_payments, keep=fee_total)
         for purchase in self._get_cancel_purchase_orders():
             impact.append(self._impact_line("notify_purchase", purchase, False, False))
@@ -284,6 +293,7 @@ class SaleOrderCancel(models.Model):
             order.id: order._credit_invoices(
                 bool(options.get("refund_payments")),
                 keep=fee_invoices.get(order.id, no_invoice).amount_total,
+                reason=reason,
             )
             for order in self
         }

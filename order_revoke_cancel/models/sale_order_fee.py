@@ -53,9 +53,7 @@ class SaleOrderFee(models.Model):
     def _check_cancel_fee(self, reason, fee):
         """({order id: fee}, {order id: the reason's fee}) for `_cancel_with_reversal`,
         checked: waiving or changing the reason's fee needs `group_cancel_reversal`."""
-        reverser = self.env.su or self.env.user.has_group(
-            "order_revoke_cancel.group_cancel_reversal"
-        )
+        reverser = self._can_reverse_documents()
         fees, reason_fees = {}, {}
         for order in self:
             order._check_cancel_fee_value(fee)

@@ -46,6 +46,8 @@ class TestCancelReversal(OrderEndOfLifeCase):
         self.assertEqual(invoice.payment_state, "reversed", msg="and is settled by the credit note")
         self.assertEqual(order.order_line.qty_invoiced, 0, msg="nothing is invoiced any more")
         self.assertAlmostEqual(self.receivable(), 0.0, msg="the customer owes nothing")
+        self.assertIn(self.reason.name, credit_note.ref, msg="the reference says why (issue 15)")
+        self.assertIn(order.name, credit_note.ref, msg="and for which order")
 
     def test_cancel_records_reason_and_snapshot(self):
         order = self.delivered_and_invoiced_order(qty=4)

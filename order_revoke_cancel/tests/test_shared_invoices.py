@@ -220,6 +220,27 @@ class TestSharedInvoices(OrderEndOfLifeCase):
         self.assertEqual(order_b.order_line.qty_invoiced, 5, msg="B did not move")
         self.assertAlmostEqual(self.receivable(), 0.0, msg="drafts owe nothing")
 
+    def test_shared_draft_is_previewed_as_the_draft_that_is_cancelled(self):
+        """Issue 13: the preview showed the whole shared draft with its full total, while the
+        cancellation cancels the draft of this order's lines split off it."""
+        order_a = self.confirmed_order([(self.storable, 10)])
+        order_b = self.confirmed_order([(self.storable, 5)])
+        draft = (order_a | order_b)._create_invoices()
+        whole = draft.amount_total
+
+        for user in (self.salesman, self.sales_manager):
+            (line,) = self.impact(order_a.with_user(user), "cancel_invoice")
+            self.assertEqual(line["res_id"], draft.id, msg="named by the draft the user knows")
+            self.assertIn(order_a.name, line["name"], msg="says whose lines are cancelled")
+            self.assertLess(line["amount"], whole, msg="not the whole draft")
+        cancellation = order_a.with_user(self.sales_manager).cancel_with_reversal(self.reason)
+        self.assertEqual(
+            line["amount"], cancellation.cancelled_invoice_ids.amount_total, msg="as cancelled"
+        )
+        self.assertAlmostEqual(
+            draft.amount_total, whole - line["amount"], msg="the rest stays on the draft"
+        )
+
     # ---- plain salesman -------------------------------------------------------------------------
     def test_salesman_sees_the_orders_share_and_cannot_cancel(self):
         order_a, order_b, invoice = self.shared_invoice(paid=600.0)

@@ -1,5 +1,6 @@
-"""Small helpers shared by the engine's models and wizards and by order_termination: input checks
-of RPC arguments, row locks, reconciliation, picking demand. The call scope is `tools.call_scope`."""
+"""Small helpers shared by the engine's models and wizards and by order_termination: input
+checks of RPC arguments, row locks, reconciliation, picking demand. The call scope is in
+`tools.call_scope`."""
 
 import math
 

@@ -3,23 +3,22 @@
 Why not the context: every RPC call may send any context it likes (`execute_kw(...,
 {'context': {...}})`), so a context key that carries options or lets a write through a guard
 is a key any client can forge. The cursor, on the contrary, is the server's own object of the
-one transaction at hand: no request can put anything on it. A scope lives exactly as long as
-the ``with`` block of the method that opened it, and every environment of that transaction
-(sudo, with_user, with_context) shares it.
+one transaction at hand (its `cache`): no request can put anything on it. A scope lives
+exactly as long as the ``with`` block of the method that opened it, and every environment of
+that transaction (sudo, with_user, with_context) shares it.
 """
 
 from contextlib import contextmanager
 
 from odoo.exceptions import AccessError
 
-_CURSOR_ATTRIBUTE = "_order_end_of_life_scopes"
+# Key of the scopes in the cursor's `cache`, the dict Odoo keeps per transaction for this kind
+# of value (core keeps `account.move._disable_recursion`'s stack there).
+_CURSOR_CACHE_KEY = "order_end_of_life_scopes"
 
 
 def _scopes(cr):
-    scopes = cr.__dict__.get(_CURSOR_ATTRIBUTE)
-    if scopes is None:
-        scopes = cr.__dict__[_CURSOR_ATTRIBUTE] = {}
-    return scopes
+    return cr.cache.setdefault(_CURSOR_CACHE_KEY, {})
 
 
 @contextmanager

@@ -257,7 +257,7 @@ class SaleOrderClose(models.Model):
     def _check_close_refund_allowed(self):
         """Paying money back is a reversal right of order_revoke_cancel, which closing rights
         do not give."""
-        if self.env.su or self.env.user.has_group("order_revoke_cancel.group_cancel_reversal"):
+        if self._can_reverse_documents():
             return
         raise AccessError(
             self.env._(

@@ -102,9 +102,7 @@ class SaleOrderTermination(models.Model):
                 raise error
         receive_returns = check_bool(self, receive_returns, "receive_returns")
         refund_payments = check_bool(self, refund_payments, "refund_payments")
-        if (receive_returns or refund_payments) and not self.env.user.has_group(
-            "order_revoke_cancel.group_cancel_reversal"
-        ):
+        if (receive_returns or refund_payments) and not self._can_reverse_documents():
             raise AccessError(
                 self.env._(
                     "Receiving returns at once or refunding payments when %s is terminated is "

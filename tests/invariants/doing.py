@@ -75,10 +75,9 @@ class StepActions:
                 {
                     "invoice_line_ids": [
                         Command.unlink(li.id)
-                        for li in credit_note.invoice_line_ids.filtered(
-                            lambda li: li.display_type == "product"
-                        )
-                        - keep
+                        # Every other line goes, sections included: a combo's section line
+                        # is linked to its sale line, and Odoo counts it credited if kept.
+                        for li in credit_note.invoice_line_ids - keep
                     ]
                     + [Command.update(keep.id, {"quantity": qty, "price_unit": price})]
                 }

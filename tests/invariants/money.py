@@ -205,8 +205,9 @@ class MoneyChecks:
         # Refunds are compared in total: a payment names no invoice of its own.
         if "refund_payment" in previewed:
             previewed["refund_payment"] = {None: sum(previewed["refund_payment"].values())}
+        self._match_split_drafts(previewed["cancel_invoice"], made["cancel_invoice"])
         for action in sorted(set(previewed) | set(made)):
-            if action in ("notify_purchase", "cancel_picking", "cancel_invoice"):
+            if action in ("notify_purchase", "cancel_picking"):
                 # Only the documents are compared for these (the quantity of a cancelled
                 # picking is its demand, the amount of a cancelled invoice its total).
                 want, got = set(previewed.get(action, {})), set(made.get(action, {}))
@@ -221,6 +222,20 @@ class MoneyChecks:
                         f"{self._preview_name(action, res_id)}: previewed "
                         f"{want.get(res_id, 0.0):g}, made {got.get(res_id, 0.0):g}",
                     )
+
+    def _match_split_drafts(self, previewed, made):
+        """A draft shared with other orders is previewed under its own id and cancelled as the
+        draft of this order's lines split off it (a new id): key that draft by the shared one
+        it came from, matched by amount, so that documents and amounts are compared."""
+        Move = self.env["account.move"]
+        shared = [i for i in previewed if i not in made and Move.browse(i).state == "draft"]
+        copies = [i for i in made if i not in previewed]
+        for shared_id in shared:
+            for copy_id in copies:
+                if abs(made[copy_id] - previewed[shared_id]) <= 0.005:
+                    made[shared_id] = made.pop(copy_id)
+                    copies.remove(copy_id)
+                    break
 
     def _preview_name(self, action, res_id):
         if res_id is None:
