@@ -38,7 +38,13 @@ class TestRevokeRedelivery(OrderEndOfLifeCase):
             .with_context(default_order_id=order.id)
             .create({"note": "Customer wants it after all."})
         )
-        self.assertIn("10", wizard.redelivery_summary, msg="the wizard says what to deliver")
+        uom = order.order_line.product_uom
+        digits = len(f"{uom.rounding:.10f}".rstrip("0").split(".")[1])
+        self.assertIn(
+            f"{10:.{digits}f} {uom.name} to deliver again",
+            wizard.redelivery_summary,
+            msg="the wizard says what to deliver, in the unit's precision",
+        )
         self.assertIn(self.on_delivery.name, wizard.redelivery_summary)
         wizard.action_revoke()
         return order

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..models.tools import format_quantity
+
 
 class SaleOrderRevokeCancel(models.TransientModel):
     _name = "sale.order.revoke.cancel"
@@ -37,7 +39,7 @@ class SaleOrderRevokeCancel(models.TransientModel):
                 self.env._(
                     "%(product)s: %(qty)s %(uom)s to deliver again",
                     product=line.product_id.display_name,
-                    qty=qty,
+                    qty=format_quantity(self.env, qty, line.product_uom),
                     uom=line.product_uom.name,
                 )
                 for line, qty in quantities.items()
