@@ -192,6 +192,19 @@ class TestMassCancelWizard(OrderEndOfLifeCase):
     def _lines(self, lines, order):
         return [(line.action, line.name) for line in lines.filtered(lambda x: x.order_id == order)]
 
+    def test_result_shows_the_quantity_of_a_cancelled_delivery_as_previewed(self):
+        """Regression: the preview said "Cancel delivery 10.00", the result showed no quantity
+        (the moves it counted were cancelled by then)."""
+        order = self.confirmed_order()
+        wizard = self._wizard(self.sales_manager, order)
+        previewed = wizard.impact_line_ids.filtered(lambda x: x.action == "cancel_picking")
+        self.assertTrue(previewed.quantity, msg="the preview has a quantity")
+        wizard.action_mass_cancel()
+        done = wizard.result_line_ids.filtered(lambda x: x.action == "cancel_picking")
+        self.assertEqual(
+            (done.name, done.quantity), (previewed.name, previewed.quantity), msg="as previewed"
+        )
+
     def test_manager_previews_and_cancels_with_returns_and_refunds(self):
         paid = self.delivered_and_invoiced_order(qty=5, paid=500.0)
         quotation = self.create_order()

@@ -407,3 +407,19 @@ class TestCancelFees(OrderEndOfLifeCase):
                 wizard.fee_amount = 0.0
         wizard.record.action_cancel()
         self.assertEqual(order.cancellation_ids.fee_amount, 30.0, msg="billed")
+
+    def test_wizard_hides_the_fee_of_a_reason_without_fee(self):
+        """A reason that bills no fee shows no fee field and no "set 0 to waive" hint."""
+        order = self.delivered_and_invoiced_order()
+        no_fee = self.env["sale.order.cancel.reason"].create({"name": "Customer request, no fee"})
+        with self.cancel_wizard(order, self.sales_manager) as wizard:
+            wizard.cancel_reason_id = no_fee
+            self.assertFalse(wizard.fee_applicable, msg="no fee to show")
+            with self.assertRaises(AssertionError, msg="the fee field is hidden"):
+                wizard.fee_amount = 5.0
+            wizard.cancel_reason_id = self.fixed_reason
+            self.assertTrue(wizard.fee_applicable, msg="a reason with a fee shows it")
+            self.assertEqual(wizard.fee_amount, 30.0)
+            wizard.cancel_reason_id = no_fee
+        wizard.record.action_cancel()
+        self.assertFalse(order.cancellation_ids.fee_invoice_id, msg="no fee billed")

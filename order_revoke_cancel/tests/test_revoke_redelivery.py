@@ -38,8 +38,15 @@ class TestRevokeRedelivery(OrderEndOfLifeCase):
             .with_context(default_order_id=order.id)
             .create({"note": "Customer wants it after all."})
         )
-        self.assertIn("10", wizard.redelivery_summary, msg="the wizard says what to deliver")
+        uom = order.order_line.product_uom
+        digits = len(f"{uom.rounding:.10f}".rstrip("0").split(".")[1])
+        self.assertIn(
+            f"{10:.{digits}f} {uom.name} to deliver again",
+            wizard.redelivery_summary,
+            msg="the wizard says what to deliver, in the unit's precision",
+        )
         self.assertIn(self.on_delivery.name, wizard.redelivery_summary)
+        self.assertTrue(wizard.rebills, msg="its invoices come back: the wizard says so")
         wizard.action_revoke()
         return order
 
@@ -100,3 +107,15 @@ class TestRevokeRedelivery(OrderEndOfLifeCase):
             )
         )
         self.assertEqual(order.with_user(self.env.user).invoice_status, "no")
+
+    @users("orc_sales_manager")
+    def test_revoke_wizard_of_an_unbilled_order_promises_no_invoice(self):
+        """Regression: the wizard said "The invoices come back at once" for an order that had
+        none."""
+        order = self.confirmed_order([(self.on_delivery, 3)])
+        order = order.with_user(self.env.user)
+        order.cancel_with_reversal(self.reason)
+        wizard = (
+            self.env["sale.order.revoke.cancel"].with_context(default_order_id=order.id).create({})
+        )
+        self.assertFalse(wizard.rebills, msg="nothing was credited: no sentence on invoices")

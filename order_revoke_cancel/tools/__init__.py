@@ -9,11 +9,22 @@ import psycopg2.errors
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 
 def picking_demand(picking):
     """Total demand of a picking's live moves."""
     return sum(picking.move_ids.filtered(lambda m: m.state != "cancel").mapped("product_uom_qty"))
+
+
+def format_quantity(env, quantity, uom=None):
+    """`quantity` as the user reads it in a sentence, as core formats quantities in messages
+    (`formatLang`, the user's language separators): with the digits of the unit's rounding
+    (a unit rounded to 1 shows "4", to 0.01 "4.00"), else of "Product Unit of Measure"."""
+    if uom and uom.rounding:
+        digits = max(0, math.ceil(-math.log10(uom.rounding) - 1e-9))
+        return formatLang(env, quantity, digits=digits)
+    return formatLang(env, quantity, dp="Product Unit of Measure")
 
 
 def reconcile_receivables(moves):

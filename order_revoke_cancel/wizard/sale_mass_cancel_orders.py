@@ -120,7 +120,9 @@ class SaleMassCancelOrders(models.TransientModel):
         order = cancellation.order_id
         lines = [order._impact_line("order_cancelled", order)]
         for picking in cancellation.cancelled_picking_ids:
-            lines.append(order._impact_line("cancel_picking", picking, picking_demand(picking)))
+            # Its moves are cancelled now: the quantity it would have delivered, as previewed.
+            demand = sum(picking.move_ids.mapped("product_uom_qty"))
+            lines.append(order._impact_line("cancel_picking", picking, demand))
         for picking in cancellation.return_picking_ids:
             lines.append(order._impact_line("return_picking", picking, picking_demand(picking)))
         for invoice in cancellation.cancelled_invoice_ids:

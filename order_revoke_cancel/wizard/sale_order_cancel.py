@@ -62,9 +62,12 @@ class SaleOrderCancel(models.TransientModel):
 
     @api.depends("order_id", "cancel_reason_id")
     def _compute_fee_applicable(self):
+        """A fee is shown (and may be changed or waived) only for a reason that bills one: a
+        reason without a fee has nothing to waive."""
         for wizard in self:
-            wizard.fee_applicable = wizard.order_id.state == "sale" and bool(
-                wizard.cancel_reason_id
+            wizard.fee_applicable = (
+                wizard.order_id.state == "sale"
+                and wizard.cancel_reason_id.fee_type not in (False, "none")
             )
 
     @api.depends("order_id", "cancel_reason_id")

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..models.tools import format_quantity
+
 
 class SaleOrderRevokeCancel(models.TransientModel):
     _name = "sale.order.revoke.cancel"
@@ -13,6 +15,10 @@ class SaleOrderRevokeCancel(models.TransientModel):
         compute="_compute_redelivery_summary",
         help="What the revoke delivers again, per product; until it is delivered the order "
         "bills nothing more and credits nothing.",
+    )
+    rebills = fields.Boolean(
+        compute="_compute_redelivery_summary",
+        help="The revoke bills again what the cancellation credited or cancelled.",
     )
     impact_line_ids = fields.One2many(
         "sale.order.cancel.impact",
@@ -33,11 +39,15 @@ class SaleOrderRevokeCancel(models.TransientModel):
         for wizard in self:
             cancellation = wizard.order_id._get_last_cancellation()
             quantities = cancellation._get_qty_to_redeliver() if cancellation else {}
+            # The sentence on invoices only where the cancellation undid some.
+            wizard.rebills = bool(
+                cancellation.credit_note_ids or cancellation.cancelled_invoice_ids
+            )
             wizard.redelivery_summary = "\n".join(
                 self.env._(
                     "%(product)s: %(qty)s %(uom)s to deliver again",
                     product=line.product_id.display_name,
-                    qty=qty,
+                    qty=format_quantity(self.env, qty, line.product_uom),
                     uom=line.product_uom.name,
                 )
                 for line, qty in quantities.items()

@@ -9,6 +9,8 @@ from markupsafe import Markup
 
 from odoo import models
 
+from odoo.addons.order_revoke_cancel.models.tools import format_quantity
+
 
 class SaleOrderImpact(models.Model):
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
@@ -42,7 +44,7 @@ class SaleOrderImpact(models.Model):
             "return_picking": self.env._(
                 "Goods delivered with %(picking)s (%(qty)s units) are to be returned.",
                 picking=item["name"],
-                qty=item["quantity"],
+                qty=format_quantity(self.env, item["quantity"]),
             ),
             "cancel_invoice": self.env._("Draft invoice %s is cancelled.", item["name"]),
             "credit_note": self.env._(

@@ -41,6 +41,20 @@ class SaleOrderPortal(models.Model):
         self.ensure_one()
         return self.termination_request_ids.filtered(lambda r: r.origin == "portal")[:1]
 
+    def _portal_get_answer_url(self, user):
+        """The answer page (with its token) of the request that waits for the customer's
+        confirmation, for `user` (the signed-in visitor of the order page: the portal runs
+        this on the order as superuser) when it is the customer the confirmation email went
+        to: their order page leads to the page their email links to. Nobody else gets it (a
+        visitor with only the order's link, another contact of the company, staff): False."""
+        self.ensure_one()
+        request = self.termination_request_ids.filtered(lambda r: r.state == "to_confirm")[:1]
+        if not request or not user.share or user._is_public():
+            return False
+        if user.partner_id != request.partner_id:
+            return False
+        return request._get_customer_answer_url()
+
     def _portal_can_request_termination(self):
         """Whether the order page offers "Request cancellation"; agrees with the checks of
         `_portal_request_termination`."""

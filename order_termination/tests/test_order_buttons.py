@@ -164,6 +164,12 @@ class TestButtonsAgreeWithMethods(ButtonAgreementMixin, TerminationCase):
             )
             self.assertTrue(order.is_closed, msg="and closed")
 
+    def test_close_wizard_of_settled_order_is_no_short_close(self):
+        order = self.settled_order()
+        wizard = self._close_wizard(order, self.manager)
+        self.assertTrue(wizard.can_close, msg="a plain close")
+        self.assertFalse(wizard.force, msg="nothing forced where the checks pass")
+
     def test_close_of_undelivered_order_hidden_from_salesman(self):
         """Regression: the salesman got a checklist with only Discard."""
         order = self.confirmed_order()
@@ -195,6 +201,10 @@ class TestButtonsAgreeWithMethods(ButtonAgreementMixin, TerminationCase):
             )
             wizard = self._close_wizard(order, user)
             self.assertTrue(wizard.can_force, msg="the wizard offers the short close")
+            self.assertTrue(
+                wizard.force,
+                msg="regression: it opens with the short close chosen, not with only Discard",
+            )
             self.assertButtonAgrees(
                 order, user, "can_force_close_order", self._close(force=True), True, msg="short"
             )

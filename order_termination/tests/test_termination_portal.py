@@ -84,6 +84,24 @@ class TestTerminationPortal(TerminationCase, HttpCase):
         self.assertEqual(response.status_code, 200, msg="with the token the customer gets in")
         self.assertIn(self.order.name, response.text, msg="the page names the order")
 
+    def test_customer_order_page_leads_to_the_answer(self):
+        """Regression: a signed-in customer found, on their order page, nothing of the
+        termination waiting for their confirmation (only their email had the link)."""
+        order_page = f"/my/orders/{self.order.id}"
+        portal_user = self.portal_customer("term_portal_answer")
+        self.authenticate(portal_user.login, portal_user.login)
+        page = self.url_open(order_page).text
+        self.assertIn("termination_answer_waiting", page, msg="the order page says it waits")
+        self.assertIn(
+            f"{self.url}?access_token={self.token}".replace("&", "&amp;"),
+            page,
+            msg="and leads to the answer page",
+        )
+        self.authenticate(None, None)
+        page = self.url_open(f"{order_page}?access_token={self.order._portal_ensure_token()}").text
+        self.assertIn(self.order.name, page, msg="the order's link opens the order")
+        self.assertNotIn(self.token, page, msg="but not the customer's answer link")
+
     # ---- the answer ------------------------------------------------------------------------
     def test_confirm_over_http(self):
         response = self.respond("confirm", comment="Fine by us.")

@@ -17,7 +17,11 @@ class SaleOrderCloseWizard(models.TransientModel):
     reason_id = fields.Many2one("sale.close.reason")
     note = fields.Text()
     force = fields.Boolean(
-        help="Close although checks failed: open deliveries and pending returns are cancelled."
+        help="Close although checks failed: open deliveries and pending returns are cancelled.",
+        compute="_compute_force",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     can_close = fields.Boolean(compute="_compute_refusals")
     can_force = fields.Boolean(compute="_compute_refusals")
@@ -59,6 +63,14 @@ class SaleOrderCloseWizard(models.TransientModel):
             wizard.can_force = bool(close_error) and not force_error
             wizard.close_refusal = close_error and close_error.args[0]
             wizard.force_refusal = force_error and force_error.args[0]
+
+    @api.depends("order_id")
+    @api.depends_context("uid")
+    def _compute_force(self):
+        """An order that can only be closed short opens with the short close chosen: the
+        wizard offers what works (the order's button then reads Short Close)."""
+        for wizard in self:
+            wizard.force = not wizard.can_close and wizard.can_force
 
     def action_close(self):
         """Delegate to `sale.order.close`, which checks the list and the rights again."""
