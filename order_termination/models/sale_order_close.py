@@ -121,6 +121,7 @@ class SaleOrderClose(models.Model):
         "state",
         "is_closed",
         "termination_request_ids.state",
+        "hold_reason_id.blocks",
         "picking_ids.state",
         "invoice_ids.state",
         "invoice_ids.payment_state",
