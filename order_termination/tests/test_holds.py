@@ -34,7 +34,7 @@ class TestHolds(ButtonAgreementMixin, TerminationCase):
         # A termination manager who is neither sales manager nor billing user.
         cls.term_manager = cls.company_user(
             "hold_term_manager",
-            "sales_team.group_sale_salesman,stock.group_stock_user,"
+            "sales_team.group_sale_salesman_all_leads,stock.group_stock_user,"
             "order_termination.group_termination_manager",
         )
         cls.close_reason = cls.env.ref("order_termination.close_reason_completed")
@@ -437,6 +437,7 @@ class TestHolds(ButtonAgreementMixin, TerminationCase):
     def test_wizard_offers_only_the_users_reasons(self):
         order = self.salesman_order()
         wizard = Form.from_action(self.env(user=self.salesman), order.action_place_hold())
+        wizard.reason_id = self.dispute
         offered = wizard.save().allowed_reason_ids
         self.assertIn(self.dispute, offered)
         self.assertIn(self.quality, offered)
