@@ -31,7 +31,6 @@ class SaleOrderHold(models.Model):
     # ------------------------------------------------------------------
     hold_reason_id = fields.Many2one(
         "sale.hold.reason",
-        "Hold Reason",
         readonly=True,
         copy=False,
         tracking=True,
@@ -39,7 +38,9 @@ class SaleOrderHold(models.Model):
         check_company=True,
     )
     hold_blocks = fields.Selection(related="hold_reason_id.blocks", string="Hold Blocks")
-    hold_user_id = fields.Many2one("res.users", "On Hold By", readonly=True, copy=False, tracking=True)
+    hold_user_id = fields.Many2one(
+        "res.users", "On Hold By", readonly=True, copy=False, tracking=True
+    )
     hold_date = fields.Datetime("On Hold Since", readonly=True, copy=False, tracking=True)
     hold_note = fields.Text(readonly=True, copy=False, tracking=True, groups="base.group_user")
     hold_age_days = fields.Integer("Days on Hold", compute="_compute_hold_age_days")
@@ -175,9 +176,7 @@ class SaleOrderHold(models.Model):
             # As for place_hold: the right was checked from the reason's group above.
             with state_write_scope(order):
                 order.sudo().write(dict.fromkeys(HOLD_FIELDS, False))
-            order.sudo()._post_hold_message(
-                self.env._("Hold released: %s.", reason_name), note
-            )
+            order.sudo()._post_hold_message(self.env._("Hold released: %s.", reason_name), note)
             activities = order.sudo().activity_ids.filtered(
                 lambda a: a.activity_type_id == activity_type
             )
@@ -416,8 +415,7 @@ class SaleOrderHold(models.Model):
             if not self.env.su and not any(r._may_hold(user) for r in reasons):
                 return AccessError(
                     self.env._(
-                        "You may place %s on hold for no hold reason: ask a termination "
-                        "manager.",
+                        "You may place %s on hold for no hold reason: ask a termination manager.",
                         self.name,
                     )
                 )

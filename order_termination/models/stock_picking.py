@@ -23,10 +23,8 @@ class StockPicking(models.Model):
         """The refusal `button_validate` would raise (`_get_validation_error`), shown as the
         transfer's banner; Validate is hidden where it is set."""
         for picking in self:
-            picking.termination_block_message = picking.state not in (
-                "done",
-                "cancel",
-            ) and picking._get_validation_error()
+            open_picking = picking.state not in ("done", "cancel")
+            picking.termination_block_message = open_picking and picking._get_validation_error()
 
     def _get_termination_orders(self):
         """Sale orders whose hold or closed state governs these pickings: their deliveries

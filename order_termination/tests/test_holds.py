@@ -314,9 +314,7 @@ class TestHolds(ButtonAgreementMixin, TerminationCase):
         order = self.delivered_and_invoiced()
         self.hold(order, self.awaiting_payment)
         self.assertTrue(order.with_user(self.manager).can_cancel_order)
-        order.with_user(self.manager).cancel_with_reversal(
-            self.cancel_reason, receive_returns=True
-        )
+        order.with_user(self.manager).cancel_with_reversal(self.cancel_reason, receive_returns=True)
         self.assertEqual(order.state, "cancel")
         returns = order.picking_ids.filtered(lambda p: p.picking_type_code == "incoming")
         self.assertEqual(returns.state, "done", msg="goods coming back are received")

@@ -6,9 +6,7 @@ class SaleOrderHoldWizard(models.TransientModel):
     _description = "Put an Order on Hold"
 
     order_id = fields.Many2one("sale.order", required=True, readonly=True)
-    allowed_reason_ids = fields.Many2many(
-        "sale.hold.reason", compute="_compute_allowed_reason_ids"
-    )
+    allowed_reason_ids = fields.Many2many("sale.hold.reason", compute="_compute_allowed_reason_ids")
     reason_id = fields.Many2one(
         "sale.hold.reason", required=True, domain="[('id', 'in', allowed_reason_ids)]"
     )
