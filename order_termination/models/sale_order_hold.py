@@ -14,13 +14,23 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_datetime
 
-from odoo.addons.order_revoke_cancel.models.call_scope import get_call_scope, state_write_scope
+from odoo.addons.order_revoke_cancel.models.call_scope import (
+    call_scope,
+    get_call_scope,
+    state_write_scope,
+)
 from odoo.addons.order_revoke_cancel.models.tools import check_text, lock_for_update, resolve_record
 
 from .sale_order import REOPEN_SCOPE
 
 # The fields of a hold placed by hand: state fields, written by place_hold and release_hold.
 HOLD_FIELDS = ("hold_reason_id", "hold_user_id", "hold_date", "hold_note")
+
+# Call scope (never a context key) naming the orders whose cancellation, revoke or short close
+# runs now: that operation was admitted by the guard, so the documents it makes itself (credit
+# notes, fee invoice, invoices undoing credit notes) are posted under a hold placed by hand
+# for invoicing; a termination hold or a closed order still refuses them.
+HOLD_ENGINE_SCOPE = "order_termination_hold_engine"
 
 
 class SaleOrderHold(models.Model):
@@ -70,6 +80,13 @@ class SaleOrderHold(models.Model):
     def _compute_can_cancel_order(self):
         """Closed orders and orders on hold refuse cancellation: see `_get_cancel_error`."""
         return super()._compute_can_cancel_order()
+
+    @api.depends("hold_reason_id.blocks")
+    @api.depends_context("uid")
+    def _compute_can_revoke_cancel(self):
+        """A hold placed by hand for everything refuses revoke: see
+        `_get_revoke_cancel_error`."""
+        return super()._compute_can_revoke_cancel()
 
     @api.depends("hold_date")
     def _compute_hold_age_days(self):
@@ -129,7 +146,12 @@ class SaleOrderHold(models.Model):
 
     def _action_cancel(self):
         self._check_order_editable("cancel")
-        return super()._action_cancel()
+        with self._hold_engine_scope():
+            return super()._action_cancel()
+
+    def revoke_cancel(self, note=None):
+        with self._hold_engine_scope():
+            return super().revoke_cancel(note)
 
     def _create_invoices(self, grouped=False, final=False, date=None):
         self._check_order_editable("invoice")
@@ -225,9 +247,18 @@ class SaleOrderHold(models.Model):
             if order.is_closed and order.id not in get_call_scope(self.env, REOPEN_SCOPE, ()):
                 return order._get_closed_message(action)
             reason = order.hold_reason_id
-            if reason and action in reason._get_blocked_actions(reason.blocks):
+            if (
+                reason
+                and action in reason._get_blocked_actions(reason.blocks)
+                and order.id not in get_call_scope(self.env, HOLD_ENGINE_SCOPE, ())
+            ):
                 return order._get_manual_hold_message(action)
         return False
+
+    def _hold_engine_scope(self):
+        """Open `HOLD_ENGINE_SCOPE` on these orders (nested scopes add up)."""
+        running = get_call_scope(self.env, HOLD_ENGINE_SCOPE, frozenset())
+        return call_scope(self.env, HOLD_ENGINE_SCOPE, running | frozenset(self.ids))
 
     def _get_manual_hold_message(self, action):
         """One full sentence per action refused by a hold placed by hand."""
@@ -379,6 +410,17 @@ class SaleOrderHold(models.Model):
             # write them (state scope), on held and closed orders too.
             *HOLD_FIELDS,
         }
+
+    def _get_revoke_cancel_error(self):
+        """Extend: revoking writes the order, which a hold placed by hand for everything
+        refuses."""
+        error = super()._get_revoke_cancel_error()
+        if error:
+            return error
+        reason = self.sudo().hold_reason_id
+        if reason and "modify" in reason._get_blocked_actions(reason.blocks):
+            return UserError(self._get_manual_hold_message("modify"))
+        return False
 
     def _get_cancel_error(self, receive_returns=False, refund_payments=False):
         """Extend order_revoke_cancel: closed orders and orders on hold refuse cancellation

@@ -359,6 +359,37 @@ class TestHolds(ButtonAgreementMixin, TerminationCase):
         draft.action_post()
         self.assertEqual(draft.state, "posted")
 
+    def test_invoicing_hold_lets_cancel_and_revoke_post_their_own_documents(self):
+        """Cancelling is not blocked by an invoicing hold: its credit note is posted; revoke
+        posts the invoice undoing it. A direct invoice stays refused meanwhile."""
+        order = self.delivered_and_invoiced()
+        invoice = order.invoice_ids
+        self.hold(order, self.price_check)
+        self.assertTrue(order.with_user(self.manager).can_cancel_order)
+        cancellation = order.with_user(self.manager).cancel_with_reversal(self.cancel_reason)
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(cancellation.credit_note_ids.state, "posted", msg="credit note posted")
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertTrue(order.with_user(self.manager).can_revoke_cancel)
+        order.with_user(self.manager).revoke_cancel("Customer changed his mind.")
+        self.assertEqual(order.state, "sale")
+        restored = cancellation.revoke_invoice_ids
+        self.assertTrue(restored and all(m.state == "posted" for m in restored))
+        self.assertEqual(order.hold_reason_id, self.price_check, msg="the hold stays")
+        with self.assertRaisesRegex(UserError, "cannot be invoiced while it is on hold"):
+            order._create_invoices()
+
+    def test_hold_for_everything_refuses_revoke(self):
+        order = self.salesman_order()
+        self.hold(order, self.quality)
+        order.with_user(self.manager).cancel_with_reversal(self.cancel_reason)
+        # The reason is reconfigured to block everything while the order is cancelled.
+        self.quality.blocks = "all"
+        self.assertFalse(order.with_user(self.manager).can_revoke_cancel)
+        with self.assertRaisesRegex(UserError, "on hold"):
+            order.with_user(self.manager).revoke_cancel()
+        self.assertEqual(order.state, "cancel")
+
     # ---- independence from the termination hold -------------------------------------------------
     def test_hold_and_termination_hold_are_independent(self):
         order = self.confirmed_order()
