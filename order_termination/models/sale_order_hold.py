@@ -149,6 +149,7 @@ class SaleOrderHold(models.Model):
         with self._hold_engine_scope():
             return super()._action_cancel()
 
+    @api.returns("sale.order.cancellation")
     def revoke_cancel(self, note=None):
         with self._hold_engine_scope():
             return super().revoke_cancel(note)

@@ -471,3 +471,27 @@ class TestHolds(ButtonAgreementMixin, TerminationCase):
         self.assertIn(self.dispute, offered)
         self.assertIn(self.quality, offered)
         self.assertNotIn(self.credit_check, offered)
+
+    def test_hold_reasons_access_and_companies(self):
+        other_company = self.env["res.company"].create({"name": "Other reasons company"})
+        foreign = self.env["sale.hold.reason"].create(
+            {"name": "Foreign hold", "company_id": other_company.id}
+        )
+        Reason = self.env["sale.hold.reason"].with_user(self.salesman)
+        visible = Reason.search([])
+        self.assertIn(self.dispute, visible, msg="salesmen read the shared reasons")
+        self.assertNotIn(foreign, visible, msg="not those of another company")
+        with self.assertRaises(AccessError):
+            Reason.create({"name": "Mine", "blocks": "all"})
+        with self.assertRaises(AccessError):
+            self.dispute.with_user(self.salesman).blocks = "delivery"
+        managed = (
+            self.env["sale.hold.reason"]
+            .with_user(self.term_manager)
+            .create({"name": "Fraud check", "blocks": "all", "company_id": self.company.id})
+        )
+        self.assertEqual(
+            managed.group_id,
+            self.env.ref("sales_team.group_sale_salesman"),
+            msg="salesmen place a new reason unless another group is chosen",
+        )
