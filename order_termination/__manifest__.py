@@ -15,6 +15,7 @@
         "data/ir_sequence_data.xml",
         "data/sale_cancel_reason_data.xml",
         "data/sale_close_reason_data.xml",
+        "data/sale_hold_reason_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_template_data.xml",
@@ -23,6 +24,7 @@
         "views/sale_termination_reason_views.xml",
         "views/sale_termination_approval_step_views.xml",
         "views/sale_close_reason_views.xml",
+        "views/sale_hold_reason_views.xml",
         "views/sale_termination_request_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
@@ -35,6 +37,7 @@
         "wizard/sale_order_close_wizard_views.xml",
         "wizard/sale_order_reopen_wizard_views.xml",
         "wizard/sale_order_mass_close_views.xml",
+        "wizard/sale_order_hold_wizard_views.xml",
         "views/order_termination_menus.xml",
     ],
     "demo": [

@@ -94,6 +94,24 @@ CASES = [
     ("respond_accept_string", "manager", REQ, "customer_respond", ["@@request_to_confirm", "false"], {}, USER_ERROR, "argument accept"),
     ("respond_two_requests", "manager", REQ, "customer_respond", ["@@request_to_confirm+request", True], {}, USER_ERROR, "exactly one"),
     ("respond_without_token", "manager", REQ, "customer_respond", ["@@request", True], {}, ACCESS_ERROR, "signed in as staff"),
+    # ---- place_hold / release_hold ------------------------------------------------------------
+    ("hold_reason_string", "manager", SO, "place_hold", ["@@delivered", "x"], {}, USER_ERROR, "argument reason"),
+    ("hold_reason_unknown_id", "manager", SO, "place_hold", ["@@delivered", 999999], {}, USER_ERROR, "id 999999"),
+    ("hold_reason_archived", "manager", SO, "place_hold", ["@@delivered", "@hold_reason_archived"], {}, USER_ERROR, "archived"),
+    ("hold_reason_other_company", "manager", SO, "place_hold", ["@@delivered", "@hold_reason_other_company"], {}, USER_ERROR, "another company"),
+    ("hold_reason_boolean", "manager", SO, "place_hold", ["@@delivered", True], {}, USER_ERROR, "argument reason"),
+    ("hold_reason_missing", "manager", SO, "place_hold", ["@@delivered", None], {}, USER_ERROR, "Choose a"),
+    ("hold_note_dict", "manager", SO, "place_hold", ["@@delivered", "@hold_reason"], {"note": {"a": 1}}, USER_ERROR, "must be a text"),
+    ("hold_unknown_order", "manager", SO, "place_hold", [[999999], "@hold_reason"], {}, MISSING_ERROR, "999999"),
+    ("hold_other_salesmans_order", "salesman", SO, "place_hold", ["@@managers_order", "@hold_reason"], {}, ACCESS_ERROR, ""),
+    ("hold_reason_of_another_group", "salesman", SO, "place_hold", ["@@delivered", "@hold_reason_credit"], {}, ACCESS_ERROR, "termination managers"),
+    ("hold_already_held", "manager", SO, "place_hold", ["@@held", "@hold_reason"], {}, USER_ERROR, "already on hold"),
+    ("hold_cancelled_order", "manager", SO, "place_hold", ["@@cancelled", "@hold_reason"], {}, USER_ERROR, "is cancelled"),
+    ("hold_closed_order", "manager", SO, "place_hold", ["@@closed", "@hold_reason"], {}, USER_ERROR, "is closed"),
+    ("release_not_held", "manager", SO, "release_hold", ["@@delivered"], {}, USER_ERROR, "not on hold"),
+    ("release_note_number", "manager", SO, "release_hold", ["@@held"], {"note": 5}, USER_ERROR, "must be a text"),
+    ("release_reason_of_another_group", "salesman", SO, "release_hold", ["@@held"], {}, ACCESS_ERROR, "termination managers"),
+    ("release_unknown_order", "manager", SO, "release_hold", [[999999]], {}, MISSING_ERROR, "999999"),
     # ---- settings ------------------------------------------------------------------------------
     ("settings_negative_revoke_window", "admin", "res.company", "write", ["@@company", {"revoke_cancel_days": -1}], {}, VALIDATION_ERROR, "revoke window"),
     ("settings_huge_revoke_window", "admin", "res.company", "write", ["@@company", {"revoke_cancel_days": 10**9}], {}, VALIDATION_ERROR, "3650"),
@@ -129,6 +147,7 @@ class TestRpcBadInput(TerminationCase, HttpCase):
         CancelReason = cls.env["sale.order.cancel.reason"]
         TermReason = cls.env["sale.termination.reason"]
         CloseReason = cls.env["sale.close.reason"]
+        HoldReason = cls.env["sale.hold.reason"]
         cls.close_reason = CloseReason.create({"name": "Bad input close"})
         fixtures = {
             "reason": cls.cancel_reason,
@@ -147,6 +166,12 @@ class TestRpcBadInput(TerminationCase, HttpCase):
                 {"name": "Other company's", "company_id": cls.other_company.id}
             ),
             "company": cls.company,
+            "hold_reason": cls.env.ref("order_termination.hold_reason_customer_dispute"),
+            "hold_reason_credit": cls.env.ref("order_termination.hold_reason_credit_check"),
+            "hold_reason_archived": HoldReason.create({"name": "Old", "active": False}),
+            "hold_reason_other_company": HoldReason.create(
+                {"name": "Other company's", "company_id": cls.other_company.id}
+            ),
         }
         fixtures["delivered"] = cls._order(salesman, deliver=True, invoice=True)
         fixtures["managers_order"] = cls._order(cls.rpc_users["manager"], deliver=True)
@@ -155,6 +180,8 @@ class TestRpcBadInput(TerminationCase, HttpCase):
         fixtures["settled"] = cls._order(salesman, deliver=True, invoice=True, pay=True)
         fixtures["closed"] = cls._order(salesman, deliver=True, invoice=True, pay=True)
         fixtures["closed"].close(note="Settled")
+        fixtures["held"] = cls._order(salesman)
+        fixtures["held"].place_hold(fixtures["hold_reason_credit"], "Over the limit.")
         fixtures["other_company_order"] = cls.env["sale.order"].create(
             {
                 "partner_id": cls.partner_a.id,
@@ -238,6 +265,8 @@ class TestRpcBadInput(TerminationCase, HttpCase):
                     "is_closed",
                     "cancel_reason_id",
                     "close_reason_id",
+                    "hold_reason_id",
+                    "hold_date",
                     "write_date",
                 ]
             ),

@@ -62,6 +62,10 @@ class TestStateFields(TerminationCase, HttpCase):
             "cancellation_ids": [Command.clear()],
             "termination_request_ids": [Command.clear()],
             "termination_state": "terminated",
+            "hold_reason_id": self.env.ref("order_termination.hold_reason_customer_dispute").id,
+            "hold_user_id": self.requester.id,
+            "hold_date": "2026-01-01 00:00:00",
+            "hold_note": "Held by hand",
         }
 
     def test_the_issue_write_is_refused_for_everyone(self):
@@ -85,6 +89,7 @@ class TestStateFields(TerminationCase, HttpCase):
                 )
         self.env.invalidate_all()
         self.assertFalse(order.is_closed or order.cancel_date or order.termination_state)
+        self.assertFalse(order.hold_reason_id or order.hold_date, msg="not on hold")
         self.assertNotIn("cancel", order.picking_ids.mapped("state"), msg="nothing cancelled")
         self.assertFalse(
             self.env["sale.order"].search(
@@ -133,3 +138,23 @@ class TestStateFields(TerminationCase, HttpCase):
         self.env.invalidate_all()
         self.assertEqual(cancelled.cancel_user_id, self.manager, msg="the method writes its data")
         self.assertEqual(cancelled.cancel_note, "Duplicate")
+
+    def test_hold_methods_write_their_fields_over_rpc(self):
+        order = self.confirmed_order()
+        dispute = self.env.ref("order_termination.hold_reason_customer_dispute")
+        execute_kw_json(
+            self,
+            self.requester,
+            "sale.order",
+            "place_hold",
+            [order.ids, dispute.id],
+            {"note": "Price contested"},
+        )
+        self.env.invalidate_all()
+        self.assertEqual(order.hold_reason_id, dispute)
+        self.assertEqual(order.hold_user_id, self.requester, msg="the method writes its data")
+        self.assertEqual(order.hold_note, "Price contested")
+        self.assertRefused(self.requester, "write", order.ids, {"hold_reason_id": False})
+        execute_kw_json(self, self.requester, "sale.order", "release_hold", [order.ids], {})
+        self.env.invalidate_all()
+        self.assertFalse(order.hold_reason_id or order.hold_user_id or order.hold_date)

@@ -253,6 +253,19 @@ class TestOrderTerminationTour(common.OrderEndOfLifeCase, ScreenshotTourCase):
         self.assertTrue(settled.is_closed, msg="the settled order is closed")
         self.assertFalse(undelivered.is_closed, msg="the undelivered one is skipped")
 
+    def test_place_and_release_hold_in_browser(self):
+        order = self.confirmed_order(
+            [(self.storable, 2)],
+            partner=self.customer("Tour Hold Customer"),
+            user_id=self.requester.id,
+        )
+        self.start_tour(f"/odoo/sales/{order.id}", "order_hold_tour", login="tour_requester")
+        self.env.invalidate_all()
+        self.assertFalse(order.hold_reason_id, msg="placed, then released")
+        bodies = "".join(str(body) for body in order.message_ids.mapped("body"))
+        self.assertIn("The customer contests the price", bodies)
+        self.assertIn("Agreed on the price", bodies)
+
     def test_customer_portal_page_in_browser(self):
         self.env["sale.termination.approval.step"].search([]).action_archive()
         order = self.confirmed_order(

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..models.tools import format_quantity
+from ..tools import format_quantity
 
 
 class SaleOrderRevokeCancel(models.TransientModel):

@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import sale_close_reason
+from . import sale_hold_reason
 from . import sale_termination_reason
 from . import sale_termination_approval_step
 from . import sale_termination_request

@@ -37,6 +37,9 @@ class SaleOrderAutoClose(models.Model):
                 ("state", "=", "sale"),
                 ("is_closed", "=", False),
                 ("termination_state", "!=", "pending"),
+                "|",
+                ("hold_reason_id", "=", False),
+                ("hold_reason_id.blocks", "!=", "all"),
                 ("invoice_status", "!=", "to invoice"),
                 ("date_order", "<=", limit),
             ]

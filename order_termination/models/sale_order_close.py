@@ -121,6 +121,7 @@ class SaleOrderClose(models.Model):
         "state",
         "is_closed",
         "termination_request_ids.state",
+        "hold_reason_id.blocks",
         "picking_ids.state",
         "invoice_ids.state",
         "invoice_ids.payment_state",
@@ -162,7 +163,9 @@ class SaleOrderClose(models.Model):
         for order in self:
             vals = order._prepare_close_vals(reason, note, force)
             if force:
-                vals.update(order._short_close(refund_payments))
+                # Its credit notes are the close's own documents (see HOLD_ENGINE_SCOPE).
+                with order._hold_engine_scope():
+                    vals.update(order._short_close(refund_payments))
             with state_write_scope(order):
                 order.write(vals)
             order._post_close_message(reason, note, force)

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from odoo import models
 
-from odoo.addons.order_revoke_cancel.models.tools import format_quantity
+from odoo.addons.order_revoke_cancel.tools import format_quantity
 
 
 class SaleOrderImpact(models.Model):

@@ -15,3 +15,4 @@ from . import test_short_close_multistep
 from . import test_close_settled
 from . import test_revoke_terminated
 from . import test_reports_evidence
+from . import test_holds

@@ -7,3 +7,5 @@ from . import sale_order_mass_close
 from . import sale_order_mass_close_result
 from . import sale_termination_answer_wizard
 from . import sale_termination_approve_wizard
+from . import sale_order_hold_wizard
+from . import sale_make_invoice_advance

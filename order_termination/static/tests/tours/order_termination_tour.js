@@ -390,6 +390,16 @@ tours.add("order_addons_menus_tour", {
             "order_termination.menu_sale_close_reason",
             "Close Reasons"
         ),
+        ...openMenu(
+            "sale.menu_sale_report",
+            "order_termination.menu_sale_order_on_hold_report",
+            "Orders on Hold"
+        ),
+        ...openMenu(
+            "sale.menu_sale_config",
+            "order_termination.menu_sale_hold_reason",
+            "Hold Reasons"
+        ),
         ...openMenu("sale.menu_sale_config", "sale.menu_sale_general_settings", "Settings"),
         {
             content: "The Cancellation settings are there",
