@@ -84,7 +84,8 @@ class SaleOrderAccountingReversal(models.Model):
         impact = []
         action = "refund_payment" if refund_payments else "customer_credit"
         plan = self._get_credit_plan()
-        for item, kept in zip(plan, _split_kept(plan, keep), strict=True):
+        kept_parts = _split_kept(plan, keep)
+        for item, kept in zip(plan, kept_parts, strict=True):
             invoice = item["invoice"]
             impact.append(self._impact_line("credit_note", invoice, False, item["amount"]))
             if item["writeoff"]:
@@ -93,6 +94,14 @@ class SaleOrderAccountingReversal(models.Model):
                 )
             if not invoice.currency_id.is_zero(item["refund"] - kept):
                 impact.append(self._impact_line(action, invoice, False, item["refund"] - kept))
+        if refund_payments:
+            keep -= sum(kept_parts)
+            held = self._get_held_credit([item["invoice"] for item in plan])[1]
+            for credit_note, amount in held.items():
+                kept = min(max(keep, 0.0), amount)
+                keep -= kept
+                if not credit_note.currency_id.is_zero(amount - kept):
+                    impact.append(self._impact_line(action, credit_note, False, amount - kept))
         return impact
 
     def _get_credit_plan(self, quantities=None):
@@ -118,6 +127,7 @@ class SaleOrderAccountingReversal(models.Model):
                 by_invoice.setdefault(invoice_line.move_id, {})[invoice_line] = vals_list
         plan = []
         combos = self._get_combo_credits(by_invoice, uncredited, quantities)
+        held = self._get_held_credit(list(by_invoice))[0]
         for invoice, lines in by_invoice.items():
             currency = invoice.currency_id
             amount = _document_total(invoice, lines)
@@ -134,7 +144,9 @@ class SaleOrderAccountingReversal(models.Model):
             if currency.compare_amounts(amount, 0.0) <= 0:
                 continue  # a credit note cannot have a negative total
             ratio = self._get_invoice_share(invoice)
-            refund = min(amount, max(currency.round(invoice._get_received_amount() * ratio), 0.0))
+            received = currency.round(invoice._get_received_amount() * ratio)
+            # Money the customer already holds as credit is not given back a second time.
+            refund = min(amount, max(received - held.get(invoice, 0.0), 0.0))
             writeoff = 0.0
             line_vals = invoice._prepare_writeoff_reversal_line_vals(ratio)
             if line_vals:
@@ -250,7 +262,8 @@ class SaleOrderAccountingReversal(models.Model):
         self.ensure_one()
         plan = self._get_credit_plan(quantities)
         credit_notes, refunds = self.env["account.move"], self.env["account.payment"]
-        if not plan:
+        earlier = self._get_open_earlier_credit_notes()
+        if not plan and not (refund_payments and quantities is None and earlier):
             return credit_notes, refunds
         today = fields.Date.context_today(self)
         invoices = credit_notes.union(*(item["invoice"] for item in plan))
@@ -275,7 +288,64 @@ class SaleOrderAccountingReversal(models.Model):
                 credit_note._create_writeoff_reversal(item["invoice"], item["ratio"])
             credit_note._reconcile_with_invoice(item["invoice"], open_part)
         self._settle_with_open_credit_notes(invoices, credit_notes)
+        if refund_payments and quantities is None:
+            # A whole cancellation gives back every cent received: what the customer holds on
+            # earlier credit notes too (see `_get_held_credit`), less what pays the fee.
+            keep -= sum(kept_parts)
+            for credit_note in earlier.filtered(lambda m: m.amount_residual > 0):
+                kept = min(max(keep, 0.0), credit_note.amount_residual)
+                keep -= kept
+                if not credit_note.currency_id.is_zero(credit_note.amount_residual - kept):
+                    refunds |= self._refund_credit_note(
+                        credit_note, credit_note.amount_residual - kept
+                    )
         return credit_notes, refunds
+
+    def _get_open_earlier_credit_notes(self):
+        """The order's posted credit notes still open that carry nothing but its lines (typed
+        by hand, or made with the reversal wizard of a paid invoice, which Odoo leaves open):
+        the customer holds what is open of them as credit."""
+        own = self._moves_of_this_order_only
+        return self.invoice_ids.filtered(
+            lambda m: (
+                m.move_type == "out_refund"
+                and m.state == "posted"
+                and not m.currency_id.is_zero(m.amount_residual)
+                and own(m)
+            )
+        )
+
+    def _get_held_credit(self, invoices):
+        """What the customer holds of the money received on `invoices` (the invoices a
+        cancellation credits, latest first) as credit on the order's open earlier credit notes
+        (`_get_open_earlier_credit_notes`): ``({invoice: amount}, {credit note: amount})``.
+
+        Why: such a credit note gave back part of what was paid as credit; the cancellation
+        credits only the rest of the invoice, so it gives back as money only what is not held
+        already, and the rest of its credit note reverses the discount or write-off. Each of
+        those credit notes first settles what is still open of the invoice it reverses, then
+        of the others (`_settle_with_open_credit_notes`): only what remains of it is held, and
+        it is counted against its own invoice's money first."""
+        own = [invoice for invoice in invoices if self._moves_of_this_order_only(invoice)]
+        open_left = {invoice: max(invoice.amount_residual, 0.0) for invoice in own}
+        room = {invoice: invoice._get_received_amount() for invoice in own}
+        held, leftovers = dict.fromkeys(own, 0.0), {}
+        credit_notes = self._get_open_earlier_credit_notes()
+        for credit_note in credit_notes.sorted(lambda m: (not m.reversed_entry_id, m.id)):
+            first = credit_note.reversed_entry_id & credit_notes.browse().union(*own)
+            targets = list(first) + [invoice for invoice in own if invoice != first]
+            left = credit_note.amount_residual
+            for invoice in targets:
+                settled = min(left, open_left[invoice])
+                open_left[invoice] -= settled
+                left -= settled
+            leftovers[credit_note] = left
+            for invoice in targets:
+                part = min(left, room[invoice] - held[invoice])
+                if part > 0:
+                    held[invoice] += part
+                    left -= part
+        return held, leftovers
 
     def _settle_with_open_credit_notes(self, invoices, made):
         """Let the order's open credit notes made before the cancellation (entered by hand, or
@@ -287,17 +357,7 @@ class SaleOrderAccountingReversal(models.Model):
         both documents still read open. Only documents that carry nothing but this order's
         lines are matched: no other order's money settles anything."""
         own = self._moves_of_this_order_only
-        earlier = (
-            self.invoice_ids.filtered(
-                lambda m: (
-                    m.move_type == "out_refund"
-                    and m.state == "posted"
-                    and not m.currency_id.is_zero(m.amount_residual)
-                    and own(m)
-                )
-            )
-            - made
-        )
+        earlier = self._get_open_earlier_credit_notes() - made
         still_open = invoices.filtered(
             lambda m: not m.currency_id.is_zero(m.amount_residual) and own(m)
         )

@@ -297,8 +297,13 @@ class SaleOrderCancel(models.Model):
             )
             for order in self
         }
+        # The credit the customer holds on earlier credit notes pays the fee too.
         self._settle_fee_invoices(
-            fee_invoices, {order_id: credit[0] for order_id, credit in credits.items()}
+            fee_invoices,
+            {
+                order.id: credits[order.id][0] | order._get_open_earlier_credit_notes()
+                for order in self
+            },
         )
         return {
             order.id: {

@@ -137,18 +137,40 @@ class TestEarlierCreditNotes(OrderEndOfLifeCase):
         self.assertCredits(order, round(320.0 * tax_factor, 2))
         self.assertAlmostEqual(self.receivable(), 0.0, msg="nothing due, nothing owed")
 
-    def test_earlier_credit_note_of_a_paid_invoice_limits_the_refund(self):
+    def test_earlier_credit_note_of_a_paid_invoice_is_refunded_too(self):
+        """A cancellation with refund gives back every cent received: the 300 its credit note
+        gives back and the 200 the customer held on the earlier credit note."""
         order, invoice = self.invoiced_order()
         self.pay(invoice)
-        self.hand_credit_note(order, 2, 100.0)  # kept as credit: the customer holds 200
+        earlier = self.hand_credit_note(order, 2, 100.0)  # kept as credit: the customer holds 200
+        impact = order.with_user(self.sales_manager).get_cancel_impact(refund_payments=True)
 
         cancellation = order.with_user(self.sales_manager).cancel_with_reversal(
             self.reason, refund_payments=True
         )
 
         self.assertEqual(cancellation.credit_note_ids.amount_total, 300.0, msg="the rest")
-        self.assertEqual(cancellation.refund_payment_ids.amount, 300.0, msg="refund the rest")
-        self.assertAlmostEqual(self.receivable(), -200.0, msg="the earlier credit stays")
+        self.assertEqual(
+            sorted(cancellation.refund_payment_ids.mapped("amount")),
+            [200.0, 300.0],
+            msg="the rest and the credit held",
+        )
+        self.assertEqual(
+            sorted(line["amount"] for line in impact if line["action"] == "refund_payment"),
+            [200.0, 300.0],
+            msg="as previewed",
+        )
+        self.assertTrue(earlier.currency_id.is_zero(earlier.amount_residual), "paid out")
+        self.assertAlmostEqual(self.receivable(), 0.0, msg="the customer neither owes nor holds")
+
+    def test_earlier_credit_note_of_a_paid_invoice_stays_as_credit_without_refund(self):
+        order, invoice = self.invoiced_order()
+        self.pay(invoice)
+        self.hand_credit_note(order, 2, 100.0)
+
+        order.with_user(self.sales_manager).cancel_with_reversal(self.reason)
+
+        self.assertAlmostEqual(self.receivable(), -500.0, msg="the customer holds what he paid")
 
     def test_hand_credit_note_settles_the_invoice_at_the_cancellation(self):
         """Soak finding: the invoice and an open hand-made credit note of the order both

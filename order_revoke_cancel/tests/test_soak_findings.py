@@ -204,3 +204,66 @@ class TestSoakFindings(OrderEndOfLifeCase):
             self.lot_product,
             msg="the lots are back in stock",
         )
+
+    # ---- a hand-made credit note after a payment with a write-off -------------------------------
+    def written_off_and_credited_by_hand(self):
+        """10 chairs invoiced (1,000), paid 990 with the 10 left written off, then a credit note
+        of the paid invoice made with the reversal wizard and edited to 5 at 100 (500): Odoo
+        leaves it open, the customer holds 500 of credit."""
+        order = self.confirmed_order([(self.storable, 10)])
+        self.deliver(order)
+        invoice = self.invoice(order)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {
+                "amount": 990.0,
+                "payment_difference_handling": "reconcile",
+                "writeoff_account_id": self.company_data["default_account_expense"].id,
+                "writeoff_label": "Bank charges",
+            }
+        )._create_payments()
+        credit_note = self.wizard_credit_note(invoice.with_user(self.sales_manager), 5, 100.0)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertAlmostEqual(credit_note.amount_residual, 500.0, msg="left open by Odoo")
+        self.assertAlmostEqual(self.receivable(), -500.0)
+        return order, invoice, credit_note
+
+    @users("orc_sales_manager")
+    def test_hand_credit_note_after_write_off_cancel_keeps_the_money_received(self):
+        order, invoice, _credit_note = self.written_off_and_credited_by_hand()
+        order = order.with_user(self.env.user)
+        impact = order.get_cancel_impact()
+
+        cancellation = order.cancel_with_reversal(self.reason)
+
+        self.assertEqual(cancellation.credit_note_ids.amount_total, 500.0, msg="the 500 left")
+        self.assertAlmostEqual(
+            self.receivable(), -990.0, msg="the customer holds the money received, not 1,000"
+        )
+        self.assertAlmostEqual(invoice.amount_residual, 0.0)
+        previewed = {line["action"]: line["amount"] for line in impact}
+        self.assertEqual(previewed["reverse_writeoff"], 10.0, msg="the whole write-off")
+        self.assertEqual(previewed["customer_credit"], 490.0, msg="with the 500 held: 990")
+        order.revoke_cancel(note="Back on")
+        self.assertAlmostEqual(self.receivable(), -500.0, msg="revoke restores the receivable")
+
+    @users("orc_sales_manager")
+    def test_hand_credit_note_after_write_off_cancel_refunds_the_money_received(self):
+        order, invoice, credit_note = self.written_off_and_credited_by_hand()
+        order = order.with_user(self.env.user)
+        impact = order.get_cancel_impact(refund_payments=True)
+
+        cancellation = order.cancel_with_reversal(self.reason, refund_payments=True)
+
+        self.assertEqual(
+            sum(cancellation.refund_payment_ids.mapped("amount")), 990.0, msg="every cent paid"
+        )
+        self.assertEqual(
+            sum(line["amount"] for line in impact if line["action"] == "refund_payment"),
+            990.0,
+            msg="as previewed",
+        )
+        for move in invoice | credit_note | cancellation.credit_note_ids:
+            self.assertAlmostEqual(move.amount_residual, 0.0, msg=f"{move.name} settled")
+        self.assertAlmostEqual(self.receivable(), 0.0, msg="the customer neither owes nor holds")

@@ -33,19 +33,39 @@ class MoneyChecks:
         return self._payment_settlements(invoice)[1]
 
     def _writeoff_reversed(self, cancellation):
-        """What the cancellation must have put back on the receivable by reversing discounts
-        and write-offs: per credit note, the credited share of what was written off on its
-        invoice, at most what the credit note holds beyond the money refunded for it."""
+        """What the cancellation put back on the receivable by reversing discounts and
+        write-offs: the receivable debits of its reversal entries, read from the journal. Per
+        credit note it is at most what was written off on its invoice; that it is exactly
+        right follows from the money invariants (`_check_cancel_money`: the customer ends with
+        the money received, no more), which a wrong reversal would break."""
         total = 0.0
         for credit_note in cancellation.credit_note_ids:
+            reversed_here = sum(
+                line.balance
+                for entry in credit_note._get_writeoff_reversals()
+                for line in entry.line_ids
+                if line.account_id.account_type == "asset_receivable"
+            )
             invoice = credit_note.reversed_entry_id
-            if not invoice or not invoice.amount_total:
-                continue
-            received, written_off = self._payment_settlements(invoice)
-            share = credit_note.amount_total / invoice.amount_total
-            refund = min(credit_note.amount_total, received * share)
-            total += min(written_off * share, credit_note.amount_total - refund)
+            written_off = self._payment_settlements(invoice)[1] if invoice else 0.0
+            if reversed_here > written_off + 0.01:
+                raise Violation(
+                    "cancel reversed more than was written off",
+                    f"{credit_note.name} reverses {reversed_here:.2f}, {invoice.name} had "
+                    f"{written_off:.2f} written off",
+                )
+            total += reversed_here
         return total
+
+    def _refunds_of(self, order):
+        """Every refund paid for the order: outbound payments reconciled with its credit notes
+        (cancellations and short closes alike), from the journal."""
+        credit_notes = self._order_moves(order).filtered(lambda m: m.move_type == "out_refund")
+        lines = credit_notes.line_ids.filtered(
+            lambda li: li.account_id.account_type == "asset_receivable"
+        )
+        payments = lines.matched_debit_ids.debit_move_id.move_id.origin_payment_id
+        return payments.filtered(lambda p: p.payment_type == "outbound")
 
     def _payment_settlements(self, invoice):
         """(money received, settled without money) on `invoice` by payments and statement
@@ -104,20 +124,21 @@ class MoneyChecks:
             return
         currency = order.currency_id
         refunded = sum(cancellation.refund_payment_ids.mapped("amount"))
+        moves = self._order_moves(order)
+        refunds = self._refunds_of(order)
+        money_in = sum(
+            self._money_received(m) for m in moves.filtered(lambda m: m.move_type == "out_invoice")
+        )
         if cancellation.refund_payments:
-            expected = 0.0
-            for credit_note in cancellation.credit_note_ids:
-                invoice = credit_note.reversed_entry_id
-                if invoice:
-                    received = self._money_received(invoice)
-                    expected += min(credit_note.amount_total, received)
-            if currency.compare_amounts(refunded, expected) != 0:
+            # All of the order is reversed: every cent received that no earlier refund gave
+            # back (a revoke bills again, it does not take a refund back).
+            before = sum((refunds - cancellation.refund_payment_ids).mapped("amount"))
+            if currency.compare_amounts(refunded, money_in - before) != 0:
                 raise Violation(
                     "refund differs from the money received for what is reversed",
-                    f"refunded {refunded:.2f}; the credited invoices received "
-                    f"{expected:.2f} in money",
+                    f"refunded {refunded:.2f}; the order's invoices received {money_in:.2f} in "
+                    f"money, of which earlier refunds gave back {before:.2f}",
                 )
-        moves = self._order_moves(order)
         for invoice in moves.filtered(lambda m: m.move_type == "out_invoice"):
             if not currency.is_zero(invoice.amount_residual):
                 raise Violation(
@@ -125,10 +146,6 @@ class MoneyChecks:
                     f"{invoice.name} (total {invoice.amount_total:.2f}) still open for "
                     f"{invoice.amount_residual:.2f}",
                 )
-        refunds = order.cancellation_ids.refund_payment_ids
-        money_in = sum(
-            self._money_received(m) for m in moves.filtered(lambda m: m.move_type == "out_invoice")
-        )
         net = money_in - sum(refunds.mapped("amount"))
         holds = -sum(moves.mapped("amount_residual_signed"))
         if cancellation.refund_payments:

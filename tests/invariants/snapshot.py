@@ -140,6 +140,15 @@ class DatabaseSnapshot:
                 "lines": lines,
                 "pickings": {p.id: p.state for p in order.picking_ids},
                 "paid": self._paid(order),
+                # What the customer holds as credit on the order's open credit notes.
+                "credit_held": round(
+                    sum(
+                        m.amount_residual
+                        for m in order.invoice_ids
+                        if m.state == "posted" and m.move_type == "out_refund"
+                    ),
+                    2,
+                ),
                 "rounding": self._rounding(order),
             }
         balance, residual = self._receivable()
