@@ -184,12 +184,13 @@ class SaleOrder(models.Model):
         that right, checked by cancel, termination and close alike (pure)."""
         return self.env.su or self.env.user.has_group("order_revoke_cancel.group_cancel_reversal")
 
-    def _get_reversal_rights_error(self, receive_returns=False, refund_payments=False):
-        """Returns, credit notes and refunds need `group_cancel_reversal` (pure)."""
+    def _get_reversal_rights_error(self, receive_returns=False, refund_payments=False, plan=None):
+        """Returns, credit notes and refunds need `group_cancel_reversal` (pure); `plan`: the
+        order's cancel plan when the caller has it (see `_needs_reversal`)."""
         self.ensure_one()
         if self._can_reverse_documents():
             return False
-        if receive_returns or refund_payments or self._needs_reversal():
+        if receive_returns or refund_payments or self._needs_reversal(plan):
             return AccessError(
                 self.env._(
                     "Cancelling %s creates returns, credit notes or refunds, which needs the "

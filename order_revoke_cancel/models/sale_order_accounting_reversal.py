@@ -54,11 +54,13 @@ class SaleOrderAccountingReversal(models.Model):
             return mine.browse()
         return mine
 
-    def _get_cancelled_draft_total(self, invoice):
+    def _get_cancelled_draft_total(self, invoice, mine=None):
         """Total of the draft that the cancellation cancels for `invoice`: the draft itself,
         or, for a draft shared with other orders, the draft of this order's lines split off
-        it, computed by Odoo's tax engine as that draft will compute it."""
-        mine = self._get_shared_draft_lines(invoice)
+        it (`mine`, see `_get_shared_draft_lines`), computed by Odoo's tax engine as that draft
+        will compute it."""
+        if mine is None:
+            mine = self._get_shared_draft_lines(invoice)
         if not mine:
             return invoice.amount_total
         products = mine.filtered(lambda aml: aml.display_type == "product")
@@ -76,14 +78,15 @@ class SaleOrderAccountingReversal(models.Model):
             invoices |= invoices.union(*(item["invoice"] for item in order._get_credit_plan()))
         return invoices
 
-    def _get_credit_impact(self, refund_payments, keep=0.0):
-        """Preview lines of `_credit_invoices` with the same options: the credit note of each
-        invoice, and the money received for the order's share that is refunded or kept as
-        the customer's credit, less what pays the cancellation fee (`keep`)."""
+    def _get_credit_impact(self, refund_payments, keep=0.0, credits=None):
+        """Preview lines of `_credit_invoices` with the same options and credit plan
+        (`credits`, planned when not given): the credit note of each invoice, and the money
+        received for the order's share that is refunded or kept as the customer's credit, less
+        what pays the cancellation fee (`keep`)."""
         self.ensure_one()
         impact = []
         action = "refund_payment" if refund_payments else "customer_credit"
-        plan = self._get_credit_plan()
+        plan = self._get_credit_plan() if credits is None else credits
         kept_parts = _split_kept(plan, keep)
         for item, kept in zip(plan, kept_parts, strict=True):
             invoice = item["invoice"]
@@ -251,16 +254,20 @@ class SaleOrderAccountingReversal(models.Model):
     # ------------------------------------------------------------------
     # Credit notes and refunds
     # ------------------------------------------------------------------
-    def _credit_invoices(self, refund_payments, quantities=None, keep=0.0, reason=None):
+    def _credit_invoices(
+        self, refund_payments, quantities=None, keep=0.0, reason=None, credits=None
+    ):
         """Credit this order's part of its posted invoices (see `_get_credit_plan`): one posted
         credit note per invoice with this order's lines only; the money received for its share
         is refunded (`refund_payments`) or kept as the customer's credit, and the rest of the
         credit note settles the order's open part of the invoice. `keep` (a cancellation fee)
         is never refunded: it stays open on the credit notes for the fee invoice. `reason`
         (a cancellation reason) is named in the credit notes' reference, for the customer.
-        Returns (credit notes, refund payments)."""
+        `credits`: the credit plan read before the cancellation changed anything (the one the
+        preview showed); planned here when not given. Returns (credit notes, refund
+        payments)."""
         self.ensure_one()
-        plan = self._get_credit_plan(quantities)
+        plan = self._get_credit_plan(quantities) if credits is None else credits
         credit_notes, refunds = self.env["account.move"], self.env["account.payment"]
         earlier = self._get_open_earlier_credit_notes()
         if not plan and not (refund_payments and quantities is None and earlier):

@@ -14,7 +14,6 @@ from ..tools import (
     check_number,
     check_text,
     lock_for_update,
-    picking_demand,
     resolve_record,
 )
 from ..tools.call_scope import call_scope, get_call_scope, state_write_scope
@@ -52,33 +51,10 @@ class SaleOrderCancel(models.Model):
     def _get_cancel_impact_one(
         self, receive_returns=False, refund_payments=False, fee=0.0, reason=None
     ):
+        """The preview of one order: its cancel plan, rendered (`sale_order_cancel_plan.py`)."""
         self.ensure_one()
-        impact = []
-        fee_total = 0.0
-        if fee:
-            fee_total = self._get_fee_invoice_total(self._prepare_fee_invoice_vals(reason, fee))
-            impact.append(
-                self._impact_line("fee_invoice", reason._get_fee_product(), False, fee_total)
-            )
-        for picking in self._get_pickings_to_cancel():
-            impact.append(self._impact_line("cancel_picking", picking, picking_demand(picking)))
-        for picking, quantities in self._get_returnable_quantities().items():
-            impact.append(self._impact_line("return_picking", picking, sum(quantities.values())))
-        for invoice in self._get_invoices_to_cancel():
-            line = self._impact_line(
-                "cancel_invoice", invoice, False, self._get_cancelled_draft_total(invoice)
-            )
-            if self._get_shared_draft_lines(invoice):
-                line["name"] = self.env._(
-                    "%(invoice)s: the lines of %(order)s, split off to a draft of their own",
-                    invoice=invoice.display_name,
-                    order=self.name,
-                )
-            impact.append(line)
-        impact += self._get_credit_impact(refund_payments, keep=fee_total)
-        for purchase in self._get_cancel_purchase_orders():
-            impact.append(self._impact_line("notify_purchase", purchase, False, False))
-        return impact
+        plan = self._prepare_cancel_plan(fee=fee, reason=reason)
+        return self._get_cancel_plan_impact(plan, refund_payments=refund_payments, reason=reason)
 
     def _impact_line(self, action, record, quantity=False, amount=False):
         return {
@@ -190,12 +166,19 @@ class SaleOrderCancel(models.Model):
         lock_for_update(self)
         orders = self.filtered(lambda o: o.state != "cancel")
         options = orders._get_cancel_options()
-        orders._check_reversal_rights(options)
+        # One plan, read before anything changes, checked and then applied: the preview's.
+        reason = self.env["sale.order.cancel.reason"].browse(options.get("reason_id"))
+        fees = options.get("fee_amounts") or {}
+        plans = {
+            order.id: order._prepare_cancel_plan(fee=fees.get(order.id, 0.0), reason=reason)
+            for order in orders
+        }
+        orders._check_reversal_rights(options, plans)
         orders._split_shared_draft_invoices()
         ledger_vals = orders._prepare_cancellation_vals(options)
         res = super()._action_cancel()
         # Returns are created after super(): sale_stock cancels every open picking of the order.
-        for order_id, documents in orders._reverse_documents(options).items():
+        for order_id, documents in orders._reverse_documents(options, plans).items():
             ledger_vals[order_id].update(documents)
         # The ledger is the engine's record: users only read it, so it is written as superuser.
         cancellations = (
@@ -223,18 +206,22 @@ class SaleOrderCancel(models.Model):
         scope = get_call_scope(self.env, CANCEL_OPTIONS_SCOPE, {})
         return next((scope[order.id] for order in self if order.id in scope), {})
 
-    def _needs_reversal(self):
-        """Whether cancelling would create returns, credit notes or refunds (a pure predicate)."""
+    def _needs_reversal(self, plan=None):
+        """Whether cancelling would create returns, credit notes or refunds (a pure predicate),
+        read from the order's cancel `plan` when the caller has it."""
         self.ensure_one()
-        return bool(
-            self.state == "sale"
-            and (self._get_returnable_quantities() or self._get_invoices_to_credit())
-        )
+        if self.state != "sale":
+            return False
+        if plan is not None:
+            return bool(plan["returns"] or plan["credits"])
+        return bool(self._get_returnable_quantities() or self._get_invoices_to_credit())
 
-    def _check_reversal_rights(self, options):
+    def _check_reversal_rights(self, options, plans=None):
         for order in self:
             error = order._get_reversal_rights_error(
-                options.get("receive_returns"), options.get("refund_payments")
+                options.get("receive_returns"),
+                options.get("refund_payments"),
+                plan=(plans or {}).get(order.id),
             )
             if error:
                 raise error
@@ -278,10 +265,15 @@ class SaleOrderCancel(models.Model):
     # ------------------------------------------------------------------
     # Reversal documents
     # ------------------------------------------------------------------
-    def _reverse_documents(self, options):
-        """Create the returns, credit notes and refunds of freshly cancelled orders, batched
-        over the orders, and return each order's documents as values for its ledger."""
-        returns = {order.id: order._create_cancel_returns() for order in self}
+    def _reverse_documents(self, options, plans=None):
+        """Create the returns, credit notes and refunds of freshly cancelled orders from their
+        cancel `plans` (``{order id: plan}``, see `_prepare_cancel_plan`; planned again when
+        not given), batched over the orders, and return each order's documents as values for
+        its ledger."""
+        plans = plans or {order.id: order._prepare_cancel_plan() for order in self}
+        returns = {
+            order.id: order._create_cancel_returns(plans[order.id]["returns"]) for order in self
+        }
         all_returns = self.env["stock.picking"].union(*returns.values())
         if options.get("receive_returns") and all_returns:
             self._receive_returns(all_returns)
@@ -294,6 +286,7 @@ class SaleOrderCancel(models.Model):
                 bool(options.get("refund_payments")),
                 keep=fee_invoices.get(order.id, no_invoice).amount_total,
                 reason=reason,
+                credits=plans[order.id]["credits"],
             )
             for order in self
         }

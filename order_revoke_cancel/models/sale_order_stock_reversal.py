@@ -150,9 +150,13 @@ class SaleOrderStockReversal(models.Model):
     # ------------------------------------------------------------------
     # Returns
     # ------------------------------------------------------------------
-    def _create_cancel_returns(self):
+    def _create_cancel_returns(self, returnable=None):
+        """The returns of a cancellation: of `returnable` (the cancel plan's ``{done picking:
+        {move: quantity}}``), or of what the customer holds now when not given."""
         self.ensure_one()
-        return self._create_returns(self._get_returnable_quantities())
+        if returnable is None:
+            returnable = self._get_returnable_quantities()
+        return self._create_returns(returnable)
 
     def _create_returns(self, returnable):
         """The returns of `returnable` (``{done picking: {move: quantity}}``), chained as the
