@@ -166,16 +166,26 @@ class AccountMove(models.Model):
 
         Why: the credit note's taxes are computed on its own lines, rounded on its own, so
         after a hand-made credit note the invoice and its credit notes can net to 0.01 on a
-        tax line (a price-included tax and a second tax on 7 x 109.99 less a 21.13 rebate).
-        What is left is read from the ledger, per kind of line, tax and account, and
-        the difference is put on this credit note's biggest line of each group, as Odoo does
-        when a tax amount is edited on a bill (`_inverse_tax_totals`); the receivable follows.
-        A difference larger than the roundings involved means the credit note does not credit
-        what is left: nothing is changed then."""
+        tax line (a price-included tax and a second tax on 7 x 109.99 less a 21.13 rebate),
+        and a cash rounding line to its rounding step. What is left is read from the ledger
+        and set with `_match_ledger`. Returns whether lines were changed (such a credit note
+        is posted by `_post_as_matched`)."""
+        self.ensure_one()
+        return self._match_ledger(invoice | self._get_earlier_credit_notes(invoice), invoice)
+
+    def _match_ledger(self, moves, rounded_like):
+        """Make this draft's base, tax and rounding lines the opposite of `moves`' together,
+        per kind of line, tax and account (`_ledger_key`): the difference is put on this
+        draft's biggest line of each group, as Odoo does when a tax amount is edited on a bill
+        (`_inverse_tax_totals`), and the receivable follows. A difference larger than the
+        roundings involved (cents, and the cash rounding step of `rounded_like`, the invoice
+        whose rounding the moves follow, on a rounding line)
+        means this draft is not their opposite: nothing is changed then. Returns whether
+        lines were changed."""
         self.ensure_one()
         kinds = ("product", "tax", "rounding", "epd")
         left = defaultdict(lambda: [0.0, 0.0])
-        for line in (invoice | self._get_earlier_credit_notes(invoice)).line_ids:
+        for line in moves.line_ids:
             if line.display_type in kinds:
                 left[_ledger_key(line)][0] += line.amount_currency
                 left[_ledger_key(line)][1] += line.balance
@@ -185,19 +195,39 @@ class AccountMove(models.Model):
         currency, company_currency = self.currency_id, self.company_currency_id
         terms = self.line_ids.filtered(lambda aml: aml.display_type == "payment_term")
         commands, total_currency, total_balance = [], 0.0, 0.0
+        rounding_left = [key for key in left if key[0] == "rounding"]
+        rounding_mine = [key for key in mine if key[0] == "rounding"]
+        moved = {}
+        if (
+            len(rounding_left) == len(rounding_mine) == 1
+            and rounding_mine[0][:3] == rounding_left[0][:3]
+            and rounding_mine[0] != rounding_left[0]
+        ):
+            # Odoo books a rounding line on the cash rounding's loss or profit account by its
+            # sign: the opposite of the moves' rounding goes to their account.
+            lines = mine.pop(rounding_mine[0])
+            mine[rounding_left[0]] = lines
+            moved[max(lines, key=lambda aml: abs(aml.amount_currency))] = rounding_left[0][3]
         for key, lines in mine.items():
             amount_currency, balance = left.get(key, (0.0, 0.0))
             delta_currency = currency.round(-amount_currency - sum(lines.mapped("amount_currency")))
             delta_balance = company_currency.round(-balance - sum(lines.mapped("balance")))
             tolerance = (len(lines) + 1) * 2
+            # A cash rounding line is rounded to its own step (0.05), not to the cent: after an
+            # edited credit note what is left of it can be that step away from what this one
+            # computed.
+            step = rounded_like.invoice_cash_rounding_id.rounding if key[0] == "rounding" else 0.0
+            rate = rounded_like.invoice_currency_rate or 1.0  # per unit of company currency
             if (
-                abs(delta_currency) > tolerance * currency.rounding
-                or abs(delta_balance) > tolerance * company_currency.rounding
+                abs(delta_currency) > tolerance * currency.rounding + step
+                or abs(delta_balance) > tolerance * company_currency.rounding + step / rate
             ):
-                return
+                return False
+            biggest = max(lines, key=lambda aml: abs(aml.amount_currency))
+            if biggest in moved:
+                commands.append(Command.update(biggest.id, {"account_id": moved[biggest]}))
             if currency.is_zero(delta_currency) and company_currency.is_zero(delta_balance):
                 continue
-            biggest = max(lines, key=lambda aml: abs(aml.amount_currency))
             commands.append(
                 Command.update(
                     biggest.id,
@@ -210,7 +240,7 @@ class AccountMove(models.Model):
             total_currency += delta_currency
             total_balance += delta_balance
         if not commands or not terms:
-            return
+            return False
         term = max(terms, key=lambda aml: abs(aml.amount_currency))
         commands.append(
             Command.update(
@@ -224,6 +254,16 @@ class AccountMove(models.Model):
         # The lines' own synchronisation would compute the taxes again from the base lines:
         # skipped; the receivable takes the differences so that the move stays balanced.
         self.with_context(skip_invoice_sync=True).write({"line_ids": commands})
+        return True
+
+    def _post_as_matched(self):
+        """Post these drafts whose lines `_match_ledger` set to the cent.
+
+        Why not a plain `action_post`: posting writes the draft once more (`checked`), and
+        that write computes the cash rounding line again from the other lines, which undoes
+        a rounding line set to what is left of the invoice's (a 760.00 credit note would
+        post as 759.95). The lines are complete and balanced: nothing is left to compute."""
+        return self.with_context(skip_invoice_sync=True).action_post()
 
     def _get_partials_with(self, invoice):
         """Reconciliations between this credit note and `invoice`."""
@@ -290,7 +330,21 @@ class AccountMove(models.Model):
             return self
         reversals = {credit_note: credit_note._get_writeoff_reversals() for credit_note in self}
         invoices = self._reverse_moves(default_values_list)
-        invoices.action_post()
+        for invoice in invoices.filtered("invoice_cash_rounding_id"):
+            # The copy has no rounding line yet: Odoo adds it when it next computes the draft
+            # (at posting, at the latest); added now, so that it can be matched below.
+            invoice._recompute_cash_rounding_lines()
+        # The copy computes its taxes and cash rounding again: made the credit note's opposite
+        # to the cent (a credit note matched to what was left of an invoice may differ).
+        matched = invoices.browse().union(
+            *(
+                invoice
+                for credit_note, invoice in zip(self, invoices, strict=True)
+                if invoice._match_ledger(credit_note, credit_note)
+            )
+        )
+        (invoices - matched).action_post()
+        matched._post_as_matched()
         for credit_note, invoice in zip(self, invoices, strict=True):
             reconcile_receivables(credit_note | invoice)
             entries = reversals[credit_note]

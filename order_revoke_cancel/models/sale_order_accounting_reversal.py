@@ -277,11 +277,13 @@ class SaleOrderAccountingReversal(models.Model):
         credit_notes = invoices._reverse_moves(
             [self._prepare_credit_note_vals(invoice, today, reason) for invoice in invoices]
         )
+        exact = credit_notes.browse()
         for item, credit_note in zip(plan, credit_notes, strict=True):
             credit_note._set_credit_lines(item["invoice"], item["lines"])
-            if item["whole"]:
-                credit_note._credit_what_is_left(item["invoice"])
-        credit_notes.action_post()
+            if item["whole"] and credit_note._credit_what_is_left(item["invoice"]):
+                exact |= credit_note
+        (credit_notes - exact).action_post()
+        exact._post_as_matched()
         kept_parts = _split_kept(plan, keep)
         for item, credit_note, kept in zip(plan, credit_notes, kept_parts, strict=True):
             refund = min(item["refund"], credit_note.amount_total)

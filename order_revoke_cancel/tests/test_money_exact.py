@@ -336,3 +336,73 @@ class TestMoneyExact(OrderEndOfLifeCase):
         self.assertAlmostEqual(invoice.amount_residual, 0.0)
         self.assertSettled(order, cancellation)
         self.assertEqual(cancellation.refund_payment_ids.amount, 20.0, msg="the money received")
+
+    def test_cash_rounded_invoice_after_an_edited_credit_note_refunds_every_cent(self):
+        """Soak finding: a cash-rounded invoice (rounding line), a reversal-wizard credit note
+        edited to 3 lamps, the rest paid in full, then a cancellation with refund: the refund
+        was 0.05 short of the money received."""
+        vat = self.env["account.tax"].create(
+            {
+                "name": "VAT 10 % included (rounding)",
+                "amount": 10.0,
+                "type_tax_use": "sale",
+                "price_include_override": "tax_included",
+                "company_id": self.company.id,
+                "sequence": 1,
+            }
+        )
+        second = self.env["account.tax"].create(
+            {
+                "name": "Second 5 % (rounding)",
+                "amount": 5.0,
+                "type_tax_use": "sale",
+                "price_include_override": "tax_excluded",
+                "company_id": self.company.id,
+                "sequence": 2,
+            }
+        )
+        lamp = self.env["product.product"].create(
+            {"name": "Lamp", "type": "consu", "invoice_policy": "order", "list_price": 109.99}
+        )
+        order = self.create_order([(self.storable, 3), (lamp, 7)])
+        order.order_line.filtered(lambda sol: sol.product_id == lamp).write(
+            {"price_unit": 109.99, "tax_id": [Command.set((vat | second).ids)]}
+        )
+        order.order_line.filtered(lambda sol: sol.product_id == self.storable).price_unit = 100.0
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.invoice_cash_rounding_id = self.cash_rounding("add_invoice_line")
+        invoice.action_post()
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"reason": "damaged", "journal_id": invoice.journal_id.id})
+        )
+        rebate = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        keep = rebate.invoice_line_ids.filtered(lambda aml: aml.product_id == lamp)
+        rebate.write(
+            {
+                "invoice_line_ids": [
+                    Command.unlink(aml.id) for aml in rebate.invoice_line_ids - keep
+                ]
+                + [Command.update(keep.id, {"quantity": 3, "price_unit": 109.99})]
+            }
+        )
+        rebate.action_post()
+        residual = invoice.amount_residual
+        self.pay(invoice, residual)
+        receivable = self.receivable()
+
+        impact, cancellation = self.cancel(order)
+
+        self.assertEqual(
+            cancellation.credit_note_ids.mapped("amount_total"), [residual], msg="what is left"
+        )
+        self.assertEqual(cancellation.refund_payment_ids.mapped("amount"), [residual])
+        self.assertEqual(self.amounts(impact, "refund_payment"), [residual], msg="as previewed")
+        self.assertSettled(order, cancellation)
+        order.with_user(self.sales_manager).revoke_cancel()
+        self.assertAlmostEqual(
+            self.receivable(), receivable + residual, msg="billed again what was refunded"
+        )
+        self.assertEqual(cancellation.revoke_invoice_ids.amount_total, residual)

@@ -56,9 +56,9 @@ class SaleOrderCancel(models.TransientModel):
     @api.depends("order_id")
     @api.depends_context("uid")
     def _compute_can_reverse(self):
-        allowed = self.env.user.has_group("order_revoke_cancel.group_cancel_reversal")
+        # The one check of the right, the server's own (`sale.order._can_reverse_documents`).
         for wizard in self:
-            wizard.can_reverse = allowed
+            wizard.can_reverse = wizard.order_id._can_reverse_documents()
 
     @api.depends("order_id", "cancel_reason_id")
     def _compute_fee_applicable(self):
