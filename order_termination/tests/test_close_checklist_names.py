@@ -7,8 +7,9 @@ from .common import TerminationCase
 @tagged("post_install", "-at_install")
 class TestCloseChecklistNames(TerminationCase):
     """The checklist names the products of its checks from one source, in the reader's
-    language: regression for "未全部交货：声学Bloc屏幕" next to "仍待开票：[FURN_6667] Acoustic Bloc
-    Screens (Wood)" (the product's translated name vs the line's English description)."""
+    language. Regression: in Chinese, "Not fully delivered" named the product in Chinese and
+    "Still to invoice" by the line's English description, "[FURN_6667] Acoustic Bloc Screens
+    (Wood)"."""
 
     @classmethod
     def setUpClass(cls):
@@ -38,8 +39,9 @@ class TestCloseChecklistNames(TerminationCase):
             c["code"]: c["detail"]
             for c in order.with_user(self.manager).with_context(lang="zh_CN").get_close_checklist()
         }
-        self.assertEqual(checks["delivered"], "未全部交货：[AS-1] 声学屏风", msg="each product once")
-        self.assertEqual(checks["invoiced"], "仍待开票：[AS-1] 声学屏风", msg="the same name")
+        colon = "\N{FULLWIDTH COLON}"
+        self.assertEqual(checks["delivered"], f"未全部交货{colon}[AS-1] 声学屏风", msg="each once")
+        self.assertEqual(checks["invoiced"], f"仍待开票{colon}[AS-1] 声学屏风", msg="the same name")
         english = {
             c["code"]: c["detail"]
             for c in order.with_user(self.manager).with_context(lang="en_US").get_close_checklist()
