@@ -38,6 +38,7 @@
         "wizard/sale_order_reopen_wizard_views.xml",
         "wizard/sale_order_mass_close_views.xml",
         "wizard/sale_order_hold_wizard_views.xml",
+        "wizard/sale_order_revoke_cancel_views.xml",
         "views/order_termination_menus.xml",
     ],
     "demo": [

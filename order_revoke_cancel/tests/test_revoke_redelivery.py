@@ -119,3 +119,29 @@ class TestRevokeRedelivery(OrderEndOfLifeCase):
             self.env["sale.order.revoke.cancel"].with_context(default_order_id=order.id).create({})
         )
         self.assertFalse(wizard.rebills, msg="nothing was credited: no sentence on invoices")
+        self.assertEqual(
+            wizard.redelivery_summary,
+            f"{self.on_delivery.display_name}: {self.qty_text(order, 3)} to deliver",
+            msg="never delivered: to deliver, not to deliver again",
+        )
+
+    def qty_text(self, order, qty):
+        uom = order.order_line.product_uom
+        digits = len(f"{uom.rounding:.10f}".rstrip("0").split(".")[1])
+        return f"{qty:.{digits}f} {uom.name}"
+
+    @users("orc_sales_manager")
+    def test_revoke_wizard_tells_what_came_back_from_what_never_left(self):
+        """Regression: "to deliver again" also for the goods never delivered."""
+        order = self.confirmed_order([(self.on_delivery, 10)])
+        self.deliver(order, qty=4)
+        order = order.with_user(self.env.user)
+        order.cancel_with_reversal(self.reason, receive_returns=True)
+        wizard = (
+            self.env["sale.order.revoke.cancel"].with_context(default_order_id=order.id).create({})
+        )
+        self.assertEqual(
+            wizard.redelivery_summary,
+            f"{self.on_delivery.display_name}: {self.qty_text(order, 4)} to deliver again, "
+            f"{self.qty_text(order, 6)} to deliver",
+        )

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import float_is_zero, float_round
 
 from ..tools import format_quantity
 
@@ -13,8 +14,9 @@ class SaleOrderRevokeCancel(models.TransientModel):
     redelivery_summary = fields.Text(
         "Still to Deliver",
         compute="_compute_redelivery_summary",
-        help="What the revoke delivers again, per product; until it is delivered the order "
-        "bills nothing more and credits nothing.",
+        help="What the revoke delivers, per product: again what came back through a return, "
+        "and what was never delivered; until it is delivered the order bills nothing more and "
+        "credits nothing.",
     )
     rebills = fields.Boolean(
         compute="_compute_redelivery_summary",
@@ -44,14 +46,38 @@ class SaleOrderRevokeCancel(models.TransientModel):
                 cancellation.credit_note_ids or cancellation.cancelled_invoice_ids
             )
             wizard.redelivery_summary = "\n".join(
-                self.env._(
-                    "%(product)s: %(qty)s %(uom)s to deliver again",
-                    product=line.product_id.display_name,
-                    qty=format_quantity(self.env, qty, line.product_uom),
-                    uom=line.product_uom.name,
-                )
+                wizard._redelivery_sentence(line, qty, cancellation)
                 for line, qty in quantities.items()
             )
+
+    def _redelivery_sentence(self, line, qty, cancellation):
+        """What the revoke delivers of `line`: again what came back through a return (delivered
+        before the cancellation, no longer delivered now), and simply what was never delivered."""
+        delivered_before = sum(
+            cancellation.line_ids.filtered(lambda s: s.sale_line_id == line).mapped("qty_delivered")
+        )
+        rounding = line.product_uom.rounding
+        again = float_round(
+            min(qty, max(0.0, delivered_before - line._get_qty_delivered_in_force())),
+            precision_rounding=rounding,
+        )
+        first = float_round(qty - again, precision_rounding=rounding)
+        values = {
+            "product": line.product_id.display_name,
+            "uom": line.product_uom.name,
+            "again": format_quantity(self.env, again, line.product_uom),
+            "qty": format_quantity(self.env, first, line.product_uom),
+        }
+        if float_is_zero(first, precision_rounding=rounding):
+            return self.env._(
+                "%(product)s: %(qty)s %(uom)s to deliver again", **dict(values, qty=values["again"])
+            )
+        if float_is_zero(again, precision_rounding=rounding):
+            return self.env._("%(product)s: %(qty)s %(uom)s to deliver", **values)
+        return self.env._(
+            "%(product)s: %(again)s %(uom)s to deliver again, %(qty)s %(uom)s to deliver",
+            **values,
+        )
 
     @api.depends("order_id")
     def _compute_impact_line_ids(self):

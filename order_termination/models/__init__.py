@@ -7,6 +7,7 @@ from . import sale_termination_approval_step
 from . import sale_termination_request
 from . import sale_termination_request_customer
 from . import sale_termination_request_execution
+from . import sale_termination_request_demo
 from . import sale_termination_approval
 from . import sale_termination_purchase_effect
 from . import sale_order

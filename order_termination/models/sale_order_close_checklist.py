@@ -87,6 +87,17 @@ class SaleOrderCloseChecklist(models.Model):
             )
         )
 
+    def _get_close_line_names(self, lines):
+        """The lines a check names, one name source for every check: the product's name in
+        the reader's language (not the line's description, written in the customer's language
+        when the order was made), each product once."""
+        names = []
+        for line in lines:
+            name = line.product_id.display_name or line.name
+            if name not in names:
+                names.append(name)
+        return ", ".join(names)
+
     def _get_pending_returns(self):
         return self.picking_ids.filtered(
             lambda p: p.state not in ("done", "cancel") and p.picking_type_code == "incoming"
@@ -95,7 +106,7 @@ class SaleOrderCloseChecklist(models.Model):
     def _close_check_delivered(self):
         lines = self._get_undelivered_lines()
         detail = (
-            self.env._("Not fully delivered: %s", ", ".join(lines.product_id.mapped("name")))
+            self.env._("Not fully delivered: %s", self._get_close_line_names(lines))
             if lines
             else self.env._("Everything was delivered.")
         )
@@ -137,7 +148,7 @@ class SaleOrderCloseChecklist(models.Model):
     def _close_check_invoiced(self):
         lines = self._get_lines_to_invoice()
         detail = (
-            self.env._("Still to invoice: %s", ", ".join(lines.mapped("name")))
+            self.env._("Still to invoice: %s", self._get_close_line_names(lines))
             if lines
             else self.env._("Everything was invoiced.")
         )

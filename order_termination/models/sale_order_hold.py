@@ -533,9 +533,12 @@ class SaleOrderHold(models.Model):
         """The salesperson (or, without one, whoever placed the hold) is told to follow the
         hold up; `release_hold` marks the activity done."""
         self.ensure_one()
+        user = self.user_id or self.env.user
+        # The summary is stored: written in the language of whom it is for.
+        reason = reason.with_context(lang=user.lang or self.env.lang)
         self.activity_schedule(
             "order_termination.mail_activity_order_on_hold",
-            summary=self.env._("On hold: %s", reason.sudo().name),
+            summary=reason.env._("On hold: %s", reason.sudo().name),
             note=note or False,
-            user_id=(self.user_id or self.env.user).id,
+            user_id=user.id,
         )

@@ -126,13 +126,15 @@ class SaleTerminationApproval(models.Model):
     def _schedule_review_activities(self, users):
         self.ensure_one()
         for user in users:
+            # The summary is stored: written in the reviewer's language, not the requester's.
+            in_lang = self.with_context(lang=user.lang or self.env.lang)
             self.request_id.activity_schedule(
                 "order_termination.mail_activity_termination_approval",
                 user_id=user.id,
-                summary=self.env._(
+                summary=in_lang.env._(
                     "Approve the termination of %(order)s (%(step)s)",
                     order=self.request_id.order_name,
-                    step=self.step_id.name,
+                    step=in_lang.step_id.name,
                 ),
             )
 

@@ -121,6 +121,10 @@ class SaleTerminationRequest(models.Model):
         help="Time between the request and its execution or rejection.",
     )
     can_review = fields.Boolean(compute="_compute_can_review")
+    can_withdraw = fields.Boolean(
+        compute="_compute_can_withdraw",
+        help="The request is still open and the user asked for it or manages terminations.",
+    )
     # Written only by `_mark_revoked`, when the termination's cancellation is revoked.
     revoke_user_id = fields.Many2one("res.users", "Revoked By", readonly=True, copy=False)
     revoke_date = fields.Datetime("Revoked On", readonly=True, copy=False)
@@ -134,6 +138,14 @@ class SaleTerminationRequest(models.Model):
     def _compute_can_review(self):
         for request in self:
             request.can_review = bool(request._get_reviewable_approvals())
+
+    @api.depends_context("uid")
+    @api.depends("state", "user_id")
+    def _compute_can_withdraw(self):
+        for request in self:
+            request.can_withdraw = request.state in ACTIVE_STATES and (
+                request._is_requester_or_manager(self.env.user)
+            )
 
     # ------------------------------------------------------------------
     # CRUD

@@ -178,5 +178,8 @@ class SaleTerminationRequestExecution(models.Model):
             order.sudo().activity_schedule(
                 "order_termination.mail_activity_order_terminated",
                 user_id=user.id,
-                summary=self.env._("%s was terminated", order.name),
+                # Stored: in the language of whom it is for.
+                summary=self.with_context(lang=user.lang or self.env.lang).env._(
+                    "%s was terminated", order.name
+                ),
             )

@@ -96,13 +96,20 @@ class TestOrderButtons(TerminationCase):
             order.with_user(self.warehouse_approver).termination_can_withdraw,
             msg="an approver who did not ask sees no Withdraw button",
         )
+        self.assertFalse(
+            request.with_user(self.warehouse_approver).can_withdraw,
+            msg="nor on the request's form",
+        )
         with self.assertRaises(AccessError, msg="and the server refuses the withdrawal"):
             request.with_user(self.warehouse_approver).action_withdraw()
         self.assertTrue(order.with_user(self.manager).termination_can_withdraw, msg="manager")
+        self.assertTrue(request.with_user(self.manager).can_withdraw, msg="manager, on the form")
+        self.assertTrue(request.with_user(self.requester).can_withdraw, msg="the requester")
         requester_order = order.with_user(self.requester)
         self.assertTrue(requester_order.termination_can_withdraw, msg="the requester may withdraw")
         requester_order.action_withdraw_termination()
         self.assertEqual(request.state, "withdrawn", msg="and the withdrawal works")
+        self.assertFalse(request.with_user(self.requester).can_withdraw, msg="closed: no button")
         self.assertFalse(order.termination_can_withdraw, msg="nothing left to withdraw")
 
     # ---- Banners -----------------------------------------------------------------------------

@@ -59,6 +59,29 @@ class TestReportsEvidence(TerminationCase):
         self.assertEqual(action["res_model"], "sale.order.cancel")
         self.assertEqual(action["name"], "取消销售订单", msg="no English leftover in Chinese")
 
+    def test_activities_in_the_language_of_whom_they_are_for(self):
+        """Regression: the approver's and the salesperson's to-dos (stored summaries) were in
+        the requester's language."""
+        self.warehouse_approver.lang = "zh_CN"
+        self.requester.lang = "zh_CN"
+        order = self.confirmed_order()
+        request = self.request(order.with_context(lang="en_US"))
+        activity = request.activity_ids.filtered(lambda a: a.user_id == self.warehouse_approver)
+        left, right = "\N{FULLWIDTH LEFT PARENTHESIS}", "\N{FULLWIDTH RIGHT PARENTHESIS}"
+        self.assertEqual(
+            activity.summary, f"批准 {order.name} 的终止{left}{self.step_wh.name}{right}"
+        )
+
+        held = self.confirmed_order()
+        held.with_user(self.manager).with_context(lang="en_US").place_hold(
+            self.env.ref("order_termination.hold_reason_customer_dispute")
+        )
+        hold_activity = held.activity_ids.filtered(lambda a: a.user_id == self.requester)
+        self.assertTrue(
+            hold_activity.summary.startswith("已暂停\N{FULLWIDTH COLON}"),
+            msg="the salesperson's to-do in Chinese",
+        )
+
     def test_approval_decision_time_in_hours(self):
         order = self.confirmed_order()
         request = self.request(order)

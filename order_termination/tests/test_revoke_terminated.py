@@ -57,6 +57,39 @@ class TestRevokeTerminated(TerminationCase, HttpCase):
         self.assertNotIn("changed their mind", email.body_html, msg="no internal note")
         self.assertNotIn("moved abroad", email.body_html, msg="no internal description")
 
+    def revoke_wizard(self, order):
+        return (
+            self.env["sale.order.revoke.cancel"]
+            .with_user(self.manager)
+            .with_context(default_order_id=order.id)
+            .create({})
+        )
+
+    def test_revoke_wizard_says_the_request_is_revoked_and_the_customer_told(self):
+        order, termination = self.terminated_order()
+        wizard = self.revoke_wizard(order)
+        self.assertEqual(
+            wizard.termination_notice,
+            f"{termination.name} will be marked Revoked, and {self.partner_a.display_name}, who "
+            "confirmed the termination, will be told by email that the order carries on.",
+        )
+        wizard.note = "Revoked."
+        wizard.action_revoke()
+        self.assertEqual(termination.state, "revoked", msg="what the wizard said")
+
+    def test_revoke_wizard_of_a_termination_nobody_confirmed(self):
+        order = self.delivered_and_invoiced()
+        termination = self.request(order, user=self.manager)
+        self.assertEqual(termination.state, "done", msg="no step, no confirmation: executed")
+        self.assertIn("the customer is not emailed", self.revoke_wizard(order).termination_notice)
+
+    def test_revoke_wizard_of_a_plain_cancellation_says_nothing_of_terminations(self):
+        order = self.delivered_and_invoiced()
+        order.with_user(self.manager).cancel_with_reversal(
+            self.env.ref("order_revoke_cancel.cancel_reason_customer_request")
+        )
+        self.assertFalse(self.revoke_wizard(order).termination_notice)
+
     def test_reports_follow_the_revoke(self):
         order, termination = self.terminated_order()
         Analysis = self.env["sale.cancellation.analysis"].with_user(self.manager)

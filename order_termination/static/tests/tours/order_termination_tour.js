@@ -197,7 +197,17 @@ tours.add("order_close_reopen_tour", {
             trigger: ".modal .o_field_widget[name=note] textarea",
             run: "edit Everything delivered and paid",
         },
-        screenshot("close_checklist", ".modal .modal-content"),
+        {
+            // The reason's autocomplete may open again after the choice: a click elsewhere
+            // closes it, as a user's would, so that the picture shows the note.
+            content: "Leave the reason field",
+            trigger: ".modal .modal-title",
+            run: "click",
+        },
+        screenshot(
+            "close_checklist",
+            ".modal:not(:has(.o-autocomplete--dropdown-menu)) .modal-content"
+        ),
         {
             content: "Close the order",
             trigger: ".modal .modal-footer button[name=action_close]",
