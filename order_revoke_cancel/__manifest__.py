@@ -18,6 +18,7 @@
         "views/sale_cancel_reason_views.xml",
         "views/sale_order_cancellation_views.xml",
         "views/sale_order_views.xml",
+        "views/sale_order_portal_templates.xml",
         "views/res_config_settings_views.xml",
         "wizard/sale_order_cancel_views.xml",
         "wizard/sale_mass_cancel_orders_views.xml",

@@ -86,6 +86,24 @@ class SaleOrder(models.Model):
         check_state_write(self, vals, self._get_state_field_methods())
         return super().write(vals)
 
+    @api.depends("state", "cancellation_ids.state", "cancellation_ids.previous_state")
+    def _compute_type_name(self):
+        """Extend sale: core names every cancelled order a quotation (its title, its portal
+        page: "This quotation has been cancelled"); one cancelled after it was confirmed is
+        still a sales order, as the customer knows it."""
+        super()._compute_type_name()
+        for order in self.filtered(lambda o: o.state == "cancel"):
+            if order._was_confirmed_before_cancel():
+                order.type_name = self.env._("Sales Order")
+
+    def _was_confirmed_before_cancel(self):
+        """Whether this cancelled order had been confirmed when it was cancelled (pure)."""
+        self.ensure_one()
+        # The portal shows the customer's own order: reading the previous state of its
+        # cancellation (nothing else of the internal ledger) tells them no more than that.
+        cancellation = self.sudo()._get_last_cancellation()
+        return self.state == "cancel" and cancellation.previous_state == "sale"
+
     @api.depends("cancellation_ids")
     def _compute_cancellation_count(self):
         for order in self:

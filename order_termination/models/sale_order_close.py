@@ -309,7 +309,11 @@ class SaleOrderClose(models.Model):
             return self.env._(
                 "%(order)s cannot be closed yet:\n%(checks)s",
                 order=self.name,
-                checks="\n".join(f"- {c['label']}: {c['detail']}" for c in failed),
+                checks="\n".join(
+                    # One translatable item: Chinese puts a full-width colon between them.
+                    self.env._("- %(check)s: %(detail)s", check=c["label"], detail=c["detail"])
+                    for c in failed
+                ),
             )
         if force and self.invoice_ids.filtered(lambda m: m.state == "draft"):
             # A short close settles what is posted: a draft would count as invoiced and then be

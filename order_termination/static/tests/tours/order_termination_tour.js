@@ -198,16 +198,13 @@ tours.add("order_close_reopen_tour", {
             run: "edit Everything delivered and paid",
         },
         {
-            // The reason's autocomplete may open again after the choice: a click elsewhere
+            // The reason's autocomplete may open again after the choice: a click in the note
             // closes it, as a user's would, so that the picture shows the note.
-            content: "Leave the reason field",
-            trigger: ".modal .modal-title",
+            content: "Back to the note",
+            trigger: ".modal .o_field_widget[name=note] textarea",
             run: "click",
         },
-        screenshot(
-            "close_checklist",
-            ".modal:not(:has(.o-autocomplete--dropdown-menu)) .modal-content"
-        ),
+        screenshot("close_checklist", ".modal .modal-content"),
         {
             content: "Close the order",
             trigger: ".modal .modal-footer button[name=action_close]",
