@@ -1,7 +1,6 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
 
 from ..tools import picking_demand
 
@@ -74,21 +73,32 @@ class SaleMassCancelOrders(models.TransientModel):
 
     def action_mass_cancel(self):
         """Replace the native mass cancel: one savepoint per order, and a report of each
-        with the documents its cancellation made."""
+        with the documents its cancellation made. Above the company's background threshold,
+        a `sale.order.batch` does the same order by order (`_try_cancel_with_reversal`, the
+        step both share) and the user follows it on the batch's form."""
         self.ensure_one()
+        Batch = self.env["sale.order.batch"]
+        if Batch._runs_in_background(self.sale_order_ids):
+            return Batch._create_batch(
+                "cancel",
+                self.sale_order_ids,
+                cancel_reason_id=self.cancel_reason_id.id,
+                note=self.cancel_note or False,
+                receive_returns=self.receive_returns,
+                refund_payments=self.refund_payments,
+            ).action_open()
         done, failed = [], []
         for order in self.sale_order_ids:
-            try:
-                with self.env.cr.savepoint():
-                    cancellation = order.cancel_with_reversal(
-                        self.cancel_reason_id,
-                        note=self.cancel_note,
-                        receive_returns=self.receive_returns,
-                        refund_payments=self.refund_payments,
-                    )
+            cancellation, error = order._try_cancel_with_reversal(
+                self.cancel_reason_id,
+                note=self.cancel_note,
+                receive_returns=self.receive_returns,
+                refund_payments=self.refund_payments,
+            )
+            if error:
+                failed.append((order, error))
+            else:
                 done.append((order, cancellation))
-            except (UserError, AccessError) as error:
-                failed.append((order, error.args[0]))
         Impact = self.env["sale.order.cancel.impact"]
         commands = []
         for order, cancellation in done:
