@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, plaintext2html
 
 _logger = logging.getLogger(__name__)
 
@@ -333,7 +333,7 @@ class SaleOrderBatch(models.Model):
         order = Order.browse(order_id)
         # Its company only chooses the environment; access is checked by the operation.
         company = order.sudo().company_id
-        if company not in self.env.user.company_ids:
+        if not self.env.su and company not in self.env.user.company_ids:
             outcome, message, cancellations = (
                 "failed",
                 self.env._("%s belongs to a company you do not work for.", order.sudo().name),
@@ -349,7 +349,8 @@ class SaleOrderBatch(models.Model):
             "batch_id": self.id,
             "order_id": order_id,
             "outcome": outcome,
-            "message": message,
+            # A refusal is plain text, with a line per failed check: kept as lines.
+            "message": message if isinstance(message, Markup) else plaintext2html(message),
             "cancellation_ids": [fields.Command.set(cancellations.ids if cancellations else [])],
         }
 
