@@ -26,6 +26,12 @@ class TestOrderBatch(OrderEndOfLifeCase):
             .with_context(active_model="sale.order", active_ids=orders.ids)
             .create({"cancel_reason_id": self.reason.id, **values})
         )
+        background = len(orders) > self.company.order_background_threshold
+        self.assertEqual(wizard.run_in_background, background)
+        if background:
+            self.assertFalse(wizard.impact_line_ids, "no preview of a big selection")
+        else:
+            self.assertTrue(wizard.impact_line_ids, "a small selection is previewed")
         return wizard.action_mass_cancel()
 
     def run_batches(self, **kwargs):

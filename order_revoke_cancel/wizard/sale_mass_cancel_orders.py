@@ -32,6 +32,10 @@ class SaleMassCancelOrders(models.TransientModel):
         # The refusals are the current user's: never computed as superuser.
         compute_sudo=False,
     )
+    run_in_background = fields.Boolean(
+        compute="_compute_run_in_background",
+        help="More orders than the company's background threshold: a batch cancels them.",
+    )
     result = fields.Html(readonly=True)
     result_line_ids = fields.One2many(
         "sale.order.cancel.impact", "mass_result_id", string="Documents Made", readonly=True
@@ -42,15 +46,26 @@ class SaleMassCancelOrders(models.TransientModel):
         for wizard in self:
             wizard.note_required = wizard.cancel_reason_id.note_required
 
+    @api.depends("sale_order_ids")
+    def _compute_run_in_background(self):
+        Batch = self.env["sale.order.batch"]
+        for wizard in self:
+            wizard.run_in_background = Batch._runs_in_background(wizard.sale_order_ids)
+
     @api.depends("sale_order_ids", "cancel_reason_id", "receive_returns", "refund_payments")
     @api.depends_context("uid")
     def _compute_impact_line_ids(self):
         """Per order, what cancelling it with these options does (`get_cancel_impact`, as in
         the cancel wizard), or why it would be refused (`_get_cancel_error`, the check the
-        cancellation runs) for the current user."""
+        cancellation runs) for the current user. Not for a selection that runs in the
+        background: previewing it would cost the web request the batch saves; the batch's
+        results say per order what was made or why not."""
         Impact = self.env["sale.order.cancel.impact"]
         for wizard in self:
             commands = []
+            if wizard.run_in_background:
+                wizard.impact_line_ids = [fields.Command.clear()]
+                continue
             for order in wizard.sale_order_ids._origin:
                 commands += Impact._impact_commands(wizard._get_order_preview(order), order)[1:]
             wizard.impact_line_ids = [fields.Command.clear(), *commands]

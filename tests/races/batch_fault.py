@@ -20,18 +20,21 @@ caller).
 import argparse
 import collections
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 
-from race_client import Client, World
+from race_client import World
 
+# The client port of the PostgreSQL connection that holds the batch row for update (a chunk in
+# progress). Odoo's application_name names the process that opened the connection pool, which
+# under --workers may be the master: the port, mapped by `ss`, names the worker for sure.
 LOCK_HOLDER = """
-SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+SELECT a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 WHERE l.locktype = 'relation' AND l.relation = 'sale_order_batch'::regclass
-  AND l.mode = 'RowShareLock' AND a.datname = current_database()
-  AND a.application_name LIKE 'odoo-%%'
+  AND l.mode = 'RowShareLock' AND a.datname = current_database() AND a.client_port > 0
 """
 
 
@@ -49,12 +52,21 @@ def children(pid):
     return {int(p) for p in out.split()}
 
 
+def socket_owners(port):
+    """Pids of the local processes with a TCP socket on `port` (as root: `ss -p`)."""
+    out = subprocess.run(
+        ["ss", "-Htnp", f"sport = :{port}"], check=False, capture_output=True, text=True
+    ).stdout
+    return {int(pid) for pid in re.findall(r"pid=(\d+)", out)}
+
+
 def cron_worker_in_chunk(db, server_pid):
     """The pid of the server's worker holding the batch row for update, if any."""
-    for name in psql(db, LOCK_HOLDER):
-        pid = int(name.split("-", 1)[1])
-        if pid in children(server_pid):
-            return pid
+    workers = children(server_pid)
+    for port in psql(db, LOCK_HOLDER):
+        owners = socket_owners(int(port)) & workers
+        if len(owners) == 1:
+            return owners.pop()
     return None
 
 
