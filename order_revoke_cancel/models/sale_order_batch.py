@@ -205,6 +205,17 @@ class SaleOrderBatch(models.Model):
             batch = self._claim_next_batch(idle)
             if not batch:
                 break
+            if batch.attempts >= MAX_ATTEMPTS:
+                batch.sudo()._fail(
+                    self.env._(
+                        "The batch stopped: %s runs in a row ended before their orders were "
+                        "saved (see the server log).",
+                        batch.attempts,
+                    )
+                )
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                continue
             if commit:
                 # Count the attempt before working: a worker killed in the middle of the
                 # chunk leaves it counted, so a chunk that always kills its worker ends.
@@ -213,9 +224,10 @@ class SaleOrderBatch(models.Model):
                 batch = self._claim_batch(batch.id)
                 if not batch:
                     continue
-            processed = batch._process_chunk(chunk_size, deferred)
-            if not processed and batch.state == "running":
-                # Only orders to try again in a later transaction are left: leave it be.
+            processed = batch._process_chunk(chunk_size, deferred, started + TIME_BUDGET)
+            if not processed:
+                # Ended, or only orders to try again in a later transaction are left: whatever
+                # the reason, this run claims it no more.
                 idle.add(batch.id)
             done += processed
             chunks += 1
@@ -235,6 +247,8 @@ class SaleOrderBatch(models.Model):
     @api.model
     def _claim_next_batch(self, exclude_ids=()):
         """The oldest open batch nobody works on, locked for this transaction; or nothing."""
+        # The SQL reads the states this transaction wrote: a batch just ended is not open.
+        self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM sale_order_batch WHERE state IN ('queued', 'running') "
@@ -248,6 +262,7 @@ class SaleOrderBatch(models.Model):
     @api.model
     def _claim_batch(self, batch_id):
         """`batch_id` locked for this transaction if it is still open and free; or nothing."""
+        self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM sale_order_batch WHERE id = %s AND state IN ('queued', 'running') "
@@ -289,21 +304,16 @@ class SaleOrderBatch(models.Model):
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
-    def _process_chunk(self, chunk_size, deferred=None):
-        """Work on the next `chunk_size` orders of the batch (locked by the caller); return how
-        many got a result. Ends the batch when no order is left."""
+    def _process_chunk(self, chunk_size, deferred=None, deadline=None):
+        """Work on the next `chunk_size` orders of the batch (locked by the caller), or fewer
+        when the `deadline` (`time.monotonic()`) passes, so that one run stays within the
+        scheduled action's time limit; return how many got a result. Ends the batch when no
+        order is left."""
         self.ensure_one()
         deferred = set() if deferred is None else deferred
         # The batch is written by its own methods only: as superuser (see the module doc).
         batch = self.sudo()
-        if batch.attempts >= MAX_ATTEMPTS:
-            batch._fail(
-                self.env._(
-                    "The batch stopped: %s runs in a row ended before their orders were saved "
-                    "(see the server log).",
-                    batch.attempts,
-                )
-            )
+        if batch.state not in ("queued", "running"):
             return 0
         if batch.operation not in batch._get_operation_handlers():
             batch._fail(self.env._("The operation %s is not installed.", batch.operation))
@@ -316,13 +326,15 @@ class SaleOrderBatch(models.Model):
         worker = batch.with_user(user).with_context(lang=user.lang)
         results = []
         for order_id in remaining[:chunk_size]:
+            if results and deadline and time.monotonic() > deadline:
+                break
             vals = worker._process_order(order_id)
             if vals is None:
                 deferred.add(order_id)
             else:
                 results.append(vals)
         self.env["sale.order.batch.result"].sudo().create(results)
-        left = len(remaining) - len(results) + len(set(deferred) & set(batch.order_ids.ids))
+        left = len(remaining) - len(results) + len(deferred & set(batch.order_ids.ids))
         batch._update_counts(finished=not left)
         return len(results)
 

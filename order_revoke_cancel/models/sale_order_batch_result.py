@@ -12,7 +12,7 @@ class SaleOrderBatchResult(models.Model):
         "sale.order.batch", required=True, ondelete="cascade", index=True, readonly=True
     )
     company_id = fields.Many2one(related="batch_id.company_id", store=True)
-    order_id = fields.Many2one("sale.order", "Order", readonly=True, index=True)
+    order_id = fields.Many2one("sale.order", readonly=True, index=True)
     outcome = fields.Selection(
         [("done", "Done"), ("skipped", "Skipped"), ("failed", "Failed")],
         required=True,

@@ -99,10 +99,21 @@ class TestOrderBatch(OrderEndOfLifeCase):
         notified = self.env["mail.message"].search(
             [("model", "=", batch._name), ("res_id", "=", batch.id)]
         )
-        self.assertIn(
-            self.salesman.partner_id,
-            notified.partner_ids,
-            "the salesman is notified when the batch ends",
+        ended = notified.filtered(lambda m: self.salesman.partner_id in m.partner_ids)
+        self.assertEqual(len(ended), 1, "the salesman is notified once, when the batch ends")
+        self.assertIn("2 done", ended.body)
+        self.assertFalse(self.run_batches(), "a done batch is not claimed again")
+        self.assertEqual(
+            len(
+                self.env["mail.message"].search(
+                    [
+                        ("res_id", "=", batch.id),
+                        ("model", "=", batch._name),
+                        ("partner_ids", "in", self.salesman.partner_id.ids),
+                    ]
+                )
+            ),
+            1,
         )
 
     def test_manager_batch_makes_the_documents_of_the_synchronous_path(self):

@@ -9,7 +9,7 @@ class SaleOrderBatch(models.Model):
     _inherit = "sale.order.batch"
 
     operation = fields.Selection(selection_add=[("close", "Close")], ondelete={"close": "cascade"})
-    close_reason_id = fields.Many2one("sale.close.reason", "Close Reason", readonly=True)
+    close_reason_id = fields.Many2one("sale.close.reason", readonly=True)
 
     def _get_operation_handlers(self):
         return {**super()._get_operation_handlers(), "close": self._run_close}
