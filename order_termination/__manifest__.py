@@ -24,6 +24,7 @@
         "views/sale_termination_reason_views.xml",
         "views/sale_termination_approval_step_views.xml",
         "views/sale_close_reason_views.xml",
+        "views/sale_order_batch_views.xml",
         "views/sale_hold_reason_views.xml",
         "views/sale_termination_request_views.xml",
         "views/sale_order_views.xml",

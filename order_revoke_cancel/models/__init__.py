@@ -14,3 +14,6 @@ from . import sale_order_notify
 from . import sale_order_line
 from . import sale_order_cancellation
 from . import sale_order_cancellation_line
+from . import sale_order_mass
+from . import sale_order_batch
+from . import sale_order_batch_result

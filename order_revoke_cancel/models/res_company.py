@@ -23,6 +23,26 @@ class ResCompany(models.Model):
         "or its cancellation is revoked.",
     )
 
+    order_background_threshold = fields.Integer(
+        string="Background Above (orders)",
+        default=200,
+        help="Mass cancel, mass close, revoke of many and the auto-close of more orders than "
+        "this run in the background, as a batch the user can follow.",
+    )
+
+    @api.constrains("order_background_threshold")
+    def _check_order_background_threshold(self):
+        for company in self:
+            if company.order_background_threshold < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The background threshold of %(company)s must be 0 or more orders, "
+                        "not %(count)s.",
+                        company=company.name,
+                        count=company.order_background_threshold,
+                    )
+                )
+
     @api.constrains("revoke_cancel_days")
     def _check_revoke_cancel_days(self):
         for company in self:

@@ -8,3 +8,6 @@ class ResConfigSettings(models.TransientModel):
     cancel_notify_group_ids = fields.Many2many(
         related="company_id.cancel_notify_group_ids", readonly=False
     )
+    order_background_threshold = fields.Integer(
+        related="company_id.order_background_threshold", readonly=False
+    )

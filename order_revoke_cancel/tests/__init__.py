@@ -18,3 +18,4 @@ from . import test_returns_customer_holds
 from . import test_revoke_redelivery
 from . import test_buttons
 from . import test_portal_cancelled
+from . import test_batch

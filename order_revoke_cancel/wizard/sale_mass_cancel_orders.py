@@ -1,7 +1,6 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
 
 from ..tools import picking_demand
 
@@ -33,6 +32,10 @@ class SaleMassCancelOrders(models.TransientModel):
         # The refusals are the current user's: never computed as superuser.
         compute_sudo=False,
     )
+    run_in_background = fields.Boolean(
+        compute="_compute_run_in_background",
+        help="More orders than the company's background threshold: a batch cancels them.",
+    )
     result = fields.Html(readonly=True)
     result_line_ids = fields.One2many(
         "sale.order.cancel.impact", "mass_result_id", string="Documents Made", readonly=True
@@ -43,15 +46,26 @@ class SaleMassCancelOrders(models.TransientModel):
         for wizard in self:
             wizard.note_required = wizard.cancel_reason_id.note_required
 
+    @api.depends("sale_order_ids")
+    def _compute_run_in_background(self):
+        Batch = self.env["sale.order.batch"]
+        for wizard in self:
+            wizard.run_in_background = Batch._runs_in_background(wizard.sale_order_ids)
+
     @api.depends("sale_order_ids", "cancel_reason_id", "receive_returns", "refund_payments")
     @api.depends_context("uid")
     def _compute_impact_line_ids(self):
         """Per order, what cancelling it with these options does (`get_cancel_impact`, as in
         the cancel wizard), or why it would be refused (`_get_cancel_error`, the check the
-        cancellation runs) for the current user."""
+        cancellation runs) for the current user. Not for a selection that runs in the
+        background: previewing it would cost the web request the batch saves; the batch's
+        results say per order what was made or why not."""
         Impact = self.env["sale.order.cancel.impact"]
         for wizard in self:
             commands = []
+            if wizard.run_in_background:
+                wizard.impact_line_ids = [fields.Command.clear()]
+                continue
             for order in wizard.sale_order_ids._origin:
                 commands += Impact._impact_commands(wizard._get_order_preview(order), order)[1:]
             wizard.impact_line_ids = [fields.Command.clear(), *commands]
@@ -74,21 +88,32 @@ class SaleMassCancelOrders(models.TransientModel):
 
     def action_mass_cancel(self):
         """Replace the native mass cancel: one savepoint per order, and a report of each
-        with the documents its cancellation made."""
+        with the documents its cancellation made. Above the company's background threshold,
+        a `sale.order.batch` does the same order by order (`_try_cancel_with_reversal`, the
+        step both share) and the user follows it on the batch's form."""
         self.ensure_one()
+        Batch = self.env["sale.order.batch"]
+        if Batch._runs_in_background(self.sale_order_ids):
+            return Batch._create_batch(
+                "cancel",
+                self.sale_order_ids,
+                cancel_reason_id=self.cancel_reason_id.id,
+                note=self.cancel_note or False,
+                receive_returns=self.receive_returns,
+                refund_payments=self.refund_payments,
+            ).action_open()
         done, failed = [], []
         for order in self.sale_order_ids:
-            try:
-                with self.env.cr.savepoint():
-                    cancellation = order.cancel_with_reversal(
-                        self.cancel_reason_id,
-                        note=self.cancel_note,
-                        receive_returns=self.receive_returns,
-                        refund_payments=self.refund_payments,
-                    )
+            cancellation, error = order._try_cancel_with_reversal(
+                self.cancel_reason_id,
+                note=self.cancel_note,
+                receive_returns=self.receive_returns,
+                refund_payments=self.refund_payments,
+            )
+            if error:
+                failed.append((order, error))
+            else:
                 done.append((order, cancellation))
-            except (UserError, AccessError) as error:
-                failed.append((order, error.args[0]))
         Impact = self.env["sale.order.cancel.impact"]
         commands = []
         for order, cancellation in done:

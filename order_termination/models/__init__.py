@@ -21,3 +21,4 @@ from . import sale_order_impact
 from . import sale_order_line
 from . import stock_picking
 from . import account_move
+from . import sale_order_batch

@@ -2,7 +2,9 @@
 of the close checklist passes) and quiet for the company's `auto_close_days`.
 
 Apart from the close itself: it only chooses the orders and then calls `_try_close`, the same
-close a user makes, batch by batch.
+close a user makes, batch by batch; above the company's background threshold it hands the
+orders to a `sale.order.batch` (operation `close`), which the batches' scheduled action works
+through.
 """
 
 from odoo import api, fields, models, modules
@@ -18,8 +20,28 @@ class SaleOrderAutoClose(models.Model):
     def _cron_auto_close(self, batch_size=200, commit=True):
         """Close orders settled for the company's `auto_close_days`, committing per batch so
         a long run keeps its progress (`commit=False` leaves the transaction to the caller)."""
+        Batch = self.env["sale.order.batch"]
         for company in self.env["res.company"].search([("auto_close_days", ">", 0)]):
+            if Batch.search_count(
+                [
+                    ("automatic", "=", True),
+                    ("operation", "=", "close"),
+                    ("company_id", "=", company.id),
+                    ("state", "in", ("queued", "running")),
+                ]
+            ):
+                continue  # yesterday's batch is still closing this company's orders
             orders = self._get_auto_close_candidates(company)
+            if Batch.with_company(company)._runs_in_background(orders):
+                reason, note = self._get_auto_close_reason()
+                Batch.with_company(company)._create_batch(
+                    "close",
+                    orders,
+                    close_reason_id=reason.id,
+                    note=note,
+                    automatic=True,
+                )
+                continue
             for start in range(0, len(orders), batch_size):
                 orders[start : start + batch_size]._auto_close_batch()
                 if commit and not modules.module.current_test:
@@ -62,8 +84,12 @@ class SaleOrderAutoClose(models.Model):
         dates += [fields.Datetime.to_datetime(d) for d in partials.mapped("max_date") if d]
         return max(dates) if dates else False
 
-    def _auto_close_batch(self):
+    @api.model
+    def _get_auto_close_reason(self):
         reason = self.env.ref("order_termination.close_reason_settled", raise_if_not_found=False)
-        note = self.env._("Closed automatically: delivered, invoiced and paid.")
+        return reason, self.env._("Closed automatically: delivered, invoiced and paid.")
+
+    def _auto_close_batch(self):
+        reason, note = self._get_auto_close_reason()
         for order in self:
             order._try_close(reason, note)

@@ -16,3 +16,4 @@ from . import test_close_settled
 from . import test_revoke_terminated
 from . import test_reports_evidence
 from . import test_holds
+from . import test_batch_close

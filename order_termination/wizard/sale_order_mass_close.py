@@ -28,8 +28,17 @@ class SaleOrderMassClose(models.TransientModel):
 
     def action_close(self):
         """Close each order in its own savepoint (`sale.order._try_close`); one refused order
-        is reported and left untouched while the others are closed."""
+        is reported and left untouched while the others are closed. Above the company's
+        background threshold, a `sale.order.batch` does the same in the background."""
         self.ensure_one()
+        Batch = self.env["sale.order.batch"]
+        if Batch._runs_in_background(self.order_ids):
+            return Batch._create_batch(
+                "close",
+                self.order_ids,
+                close_reason_id=self.reason_id.id,
+                note=self.note or False,
+            ).action_open()
         results = []
         for order in self.order_ids:
             error = order._try_close(self.reason_id, self.note)
