@@ -91,10 +91,11 @@ class SaleOrder(models.Model):
         """Extend sale: core names every cancelled order a quotation (its title, its portal
         page: "This quotation has been cancelled"); one cancelled after it was confirmed is
         still a sales order, as the customer knows it."""
-        super()._compute_type_name()
+        res = super()._compute_type_name()
         for order in self.filtered(lambda o: o.state == "cancel"):
             if order._was_confirmed_before_cancel():
                 order.type_name = self.env._("Sales Order")
+        return res
 
     def _was_confirmed_before_cancel(self):
         """Whether this cancelled order had been confirmed when it was cancelled (pure)."""
