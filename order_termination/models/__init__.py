@@ -14,6 +14,7 @@ from . import sale_order
 from . import sale_order_termination
 from . import sale_order_portal
 from . import sale_order_hold
+from . import sale_order_manual_hold
 from . import sale_order_close_checklist
 from . import sale_order_close
 from . import sale_order_auto_close

@@ -164,7 +164,7 @@ class SaleTerminationApproval(models.Model):
             group=self.group_id.full_name,
         )
         request._notify_termination_managers(
-            self.env._("Nobody may approve the termination of %s", request.order_name),
+            lambda env: env._("Nobody may approve the termination of %s", request.order_name),
             message,
             partners=request.user_id.partner_id,
         )

@@ -465,7 +465,8 @@ class SaleTerminationRequest(models.Model):
 
     def _notify_termination_managers(self, summary, message, partners=None):
         """Ask the termination managers to act on this request: `message` as an internal note
-        (sent to `partners` too) and one to-do per manager of the request's company."""
+        (sent to `partners` too) and one to-do per manager of the request's company, whose
+        summary `summary(env)` writes in that manager's language (it is stored)."""
         self.ensure_one()
         self.message_post(
             body=message,
@@ -473,8 +474,12 @@ class SaleTerminationRequest(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         for manager in self._get_termination_managers():
+            in_lang = self.with_context(lang=manager.lang or self.env.lang)
             self.activity_schedule(
-                "mail.mail_activity_data_todo", user_id=manager.id, summary=summary, note=message
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                summary=summary(in_lang.env),
+                note=message,
             )
 
     def _get_termination_managers(self):

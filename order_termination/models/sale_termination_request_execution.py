@@ -148,7 +148,7 @@ class SaleTerminationRequestExecution(models.Model):
             error=reason,
         )
         request._notify_termination_managers(
-            self.env._("Termination of %s failed", self.order_name), message
+            lambda env: env._("Termination of %s failed", self.order_name), message
         )
 
     def _get_cancel_note(self):

@@ -39,6 +39,12 @@ class SaleCancellationAnalysis(models.Model):
     )
     termination_request_id = fields.Many2one("sale.termination.request", readonly=True)
     termination_reason_id = fields.Many2one("sale.termination.reason", readonly=True)
+    reason = fields.Char(
+        translate=True,
+        readonly=True,
+        help="The termination reason of a termination, the cancellation reason of any other "
+        "cancellation: one axis for both in the graph.",
+    )
     origin = fields.Selection(
         [("internal", "Internal"), ("portal", "Customer Portal")],
         "Requested On",
@@ -100,6 +106,7 @@ class SaleCancellationAnalysis(models.Model):
             c.reason_id AS cancel_reason_id,
             tr.id AS termination_request_id,
             tr.reason_id AS termination_reason_id,
+            COALESCE(termination_reason.name, cancel_reason.name) AS reason,
             tr.origin AS origin,
             c.state = 'revoked' AS revoked,
             CASE WHEN ROW_NUMBER() OVER (
@@ -124,6 +131,9 @@ class SaleCancellationAnalysis(models.Model):
             JOIN res_company company ON company.id = so.company_id
             LEFT JOIN sale_termination_request tr
                 ON tr.cancellation_id = c.id AND tr.state IN ('done', 'revoked')
+            LEFT JOIN sale_termination_reason termination_reason
+                ON termination_reason.id = tr.reason_id
+            LEFT JOIN sale_order_cancel_reason cancel_reason ON cancel_reason.id = c.reason_id
             LEFT JOIN LATERAL (
                 SELECT -SUM(move.amount_total_signed) AS amount
                   FROM sale_cancellation_credit_note_rel rel

@@ -117,6 +117,23 @@ class TestCancellationAnalysis(TerminationCase):
         )
         self.assertGreaterEqual(row.decision_days, 0.0, msg="the time to decision is kept")
 
+    def test_one_reason_axis_for_cancellations_and_terminations(self):
+        """The graph's reason: a termination's own reason, a cancellation's reason otherwise,
+        in the reader's language (no "None" bar for plain cancellations)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.cancel_reason.with_context(lang="zh_CN").name = "客户要求"
+        rows = self.rows(domain=[("order_id", "in", (self.invoiced | self.terminated).ids)])
+        self.assertEqual(
+            {row.order_id: row.reason for row in rows},
+            {self.invoiced: self.cancel_reason.name, self.terminated: self.reason.name},
+        )
+        groups = (
+            self.env["sale.cancellation.analysis"]
+            .with_context(lang="zh_CN")
+            .read_group([("id", "in", rows.ids)], ["order_count:sum"], ["reason"])
+        )
+        self.assertIn("客户要求", [group["reason"] for group in groups])
+
     def test_fees_kept_until_revoked(self):
         fee_reason = self.env["sale.order.cancel.reason"].create(
             {"name": "Late cancellation", "fee_type": "fixed", "fee_value": 40.0}

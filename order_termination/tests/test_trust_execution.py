@@ -89,6 +89,16 @@ class TestTrustExecution(TerminationCase):
         self.approve_with_fault(request, "sale.order", "_create_cancel_returns", "no returns")
         self.assertFailedCleanly(order, request, before, "no returns")
 
+    def test_failure_to_do_is_in_the_managers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.manager.lang = "zh_CN"
+        order, request = self.paid_delivered_request()
+        self.approve_with_fault(request, "sale.order", "_create_cancel_returns", "no returns")
+        todo = request.activity_ids.filtered(lambda a: a.user_id == self.manager)
+        expected = request.with_context(lang="zh_CN").env._("Termination of %s failed", order.name)
+        self.assertEqual(todo.summary, expected)
+        self.assertNotIn("failed", todo.summary, msg="in Chinese, not the approver's English")
+
     def test_fault_in_receiving_returns_changes_nothing(self):
         order, request = self.paid_delivered_request()
         before = self.snapshot(order, request)
