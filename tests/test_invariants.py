@@ -23,8 +23,8 @@ documents must agree with each other and with what the step means:
   a credit note) for what it reverses, settles every invoice of the order to 0.00 and credits
   every invoice line and tax line to the cent (see `invariants/money.py`); revoke (and reopen
   after a short close) restores the state, quantities and receivable the order had before;
-- opt-in (INVARIANT_PREVIEW=1 or the feature "preview"): `get_cancel_impact` read before a
-  cancel lists what the cancel made, to the cent.
+- the feature "preview" (default; INVARIANT_PREVIEW=1 adds it to a chosen set):
+  `get_cancel_impact` read before a cancel lists what the cancel made, to the cent.
 
 Each example runs inside a savepoint that is rolled back, so every history starts from the same
 database. A counterexample prints as the list of its steps ("order 1: confirm; ...").
@@ -138,7 +138,7 @@ class TestEngineInvariants(
             f"({stats['steps']} steps; features: {', '.join(sorted(FEATURES)) or 'none'})"
         ]
         if "preview" in FEATURES:
-            report.append(f"  and {soft} preview differences (opt-in invariant, soft)")
+            report.append(f"  and {soft} preview differences (soft in a soak)")
         for key in sorted(k for k in stats if k.startswith(("step ", "time "))):
             report.append(f"  {key}: {stats[key]:.0f}")
         for (name, _kind), found in sorted(violations.items()):
@@ -211,7 +211,7 @@ class TestEngineInvariants(
             found["count"] += 1
 
     def _record_soft(self, violation):
-        """A finding that does not end the history (the opt-in preview)."""
+        """A finding that does not end the history (the preview)."""
         self._record(violation)
 
     def _run_step(self, step):

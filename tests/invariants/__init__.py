@@ -7,7 +7,7 @@
 - `snapshot`: what the database says after a step;
 - `checks`: the invariants of stock, quantities and the receivable, and what each step means;
 - `money`: the invariants of money at a cancellation (refund = money received, settled to the
-  cent) and, opt-in, the preview against the execution.
+  cent) and the preview against the execution.
 
 No module is named `test_*`: pytest collects only `tests/test_invariants.py`.
 """

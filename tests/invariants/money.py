@@ -1,5 +1,5 @@
 """The invariants of money at a cancellation, computed from the journal on their own (never
-through the addon's `_get_received_amount`), and the opt-in preview against the execution.
+through the addon's `_get_received_amount`), and the preview against the execution.
 
 - refund = money received for what is reversed: per credit note the cancellation made, the
   money that payments brought on the invoice it credits (a payment's liquidity share of what it
@@ -187,7 +187,7 @@ class MoneyChecks:
                 ),
             )
 
-    # ---- preview = execution (opt-in) --------------------------------------------------------
+    # ---- preview = execution -------------------------------------------------------------------
     def _check_preview(self, step, cancellation):
         """Every preview line is a document the cancel made, with its quantity and amount, and
         nothing was made that the preview did not list. Soft: recorded, the history goes on."""
