@@ -296,7 +296,7 @@ class SaleOrderAccountingReversal(models.Model):
             if item["writeoff"]:
                 credit_note._create_writeoff_reversal(item["invoice"], item["ratio"])
             credit_note._reconcile_with_invoice(item["invoice"], open_part)
-        self._settle_with_open_credit_notes(invoices, credit_notes)
+        self._settle_with_open_credit_notes(invoices, earlier)
         if refund_payments and quantities is None:
             # A whole cancellation gives back every cent received: what the customer holds on
             # earlier credit notes too (see `_get_held_credit`), less what pays the fee.
@@ -341,8 +341,8 @@ class SaleOrderAccountingReversal(models.Model):
         held, leftovers = dict.fromkeys(own, 0.0), {}
         credit_notes = self._get_open_earlier_credit_notes()
         for credit_note in credit_notes.sorted(lambda m: (not m.reversed_entry_id, m.id)):
-            first = credit_note.reversed_entry_id & credit_notes.browse().union(*own)
-            targets = list(first) + [invoice for invoice in own if invoice != first]
+            first = [credit_note.reversed_entry_id] if credit_note.reversed_entry_id in own else []
+            targets = first + [invoice for invoice in own if invoice not in first]
             left = credit_note.amount_residual
             for invoice in targets:
                 settled = min(left, open_left[invoice])
@@ -356,17 +356,17 @@ class SaleOrderAccountingReversal(models.Model):
                     left -= part
         return held, leftovers
 
-    def _settle_with_open_credit_notes(self, invoices, made):
-        """Let the order's open credit notes made before the cancellation (entered by hand, or
-        made with the reversal wizard and left unreconciled) settle what is still open of its
-        credited `invoices`; `made` are the cancellation's own credit notes.
+    def _settle_with_open_credit_notes(self, invoices, earlier):
+        """Let the order's open credit notes made before the cancellation (`earlier`, read by
+        `_get_open_earlier_credit_notes` before it made its own) settle what is still open of
+        its credited `invoices`.
 
         Why: the plan counts those credit notes (it credits only the rest), but Odoo leaves
         them open beside the invoice, so after the cancel the customer's total is right while
         both documents still read open. Only documents that carry nothing but this order's
         lines are matched: no other order's money settles anything."""
         own = self._moves_of_this_order_only
-        earlier = self._get_open_earlier_credit_notes() - made
+        earlier = earlier.filtered(lambda m: not m.currency_id.is_zero(m.amount_residual))
         still_open = invoices.filtered(
             lambda m: not m.currency_id.is_zero(m.amount_residual) and own(m)
         )
