@@ -6,6 +6,7 @@ from . import sale_cancel_reason
 from . import sale_order
 from . import sale_order_cancel
 from . import sale_order_cancel_plan
+from . import sale_order_line_cancel
 from . import sale_order_stock_reversal
 from . import sale_order_accounting_reversal
 from . import sale_order_fee

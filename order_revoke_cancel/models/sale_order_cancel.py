@@ -255,6 +255,8 @@ class SaleOrderCancel(models.Model):
                             "sale_line_id": line.id,
                             "qty_delivered": line.qty_delivered,
                             "qty_invoiced": line.qty_invoiced,
+                            # What is still ordered: earlier cancellations of lines keep theirs.
+                            "qty_cancelled": line._get_qty_ordered_in_force(),
                         }
                     )
                     for line in order.order_line.filtered(lambda sol: not sol.display_type)

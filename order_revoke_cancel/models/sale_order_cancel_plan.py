@@ -16,7 +16,9 @@ class SaleOrderCancelPlan(models.Model):
 
     def _prepare_cancel_plan(self, fee=0.0, reason=None):
         """What cancelling this order does: ``{'pickings_to_cancel': pickings, 'returns':
-        {done picking: {move: quantity}}, 'drafts': [(draft invoice, this order's lines split
+        {done picking: {move: quantity}}, 'reduced': {open move: quantity taken off it}
+        and 'reversed_steps': {done pick or pack: quantity back to stock} (cancelling lines, see
+        `_prepare_line_cancel_plan`), 'drafts': [(draft invoice, this order's lines split
         off it, or empty when the draft is its own)], 'credits': credit plan (see
         `_get_credit_plan`), 'fee': amount, 'fee_total': total of the fee invoice,
         'purchases': purchase orders whose buyers hear of it}``.
@@ -28,6 +30,8 @@ class SaleOrderCancelPlan(models.Model):
             fee_total = self._get_fee_invoice_total(self._prepare_fee_invoice_vals(reason, fee))
         return {
             "pickings_to_cancel": self._get_pickings_to_cancel(),
+            "reduced": {},
+            "reversed_steps": {},
             "returns": self._get_returnable_quantities(),
             "drafts": [
                 (invoice, self._get_shared_draft_lines(invoice))
@@ -48,6 +52,13 @@ class SaleOrderCancelPlan(models.Model):
             impact.append(self._impact_line("fee_invoice", product, False, plan["fee_total"]))
         for picking in plan["pickings_to_cancel"]:
             impact.append(self._impact_line("cancel_picking", picking, picking_demand(picking)))
+        reduced = {}
+        for move, quantity in plan["reduced"].items():
+            reduced[move.picking_id] = reduced.get(move.picking_id, 0.0) + quantity
+        for picking, quantity in reduced.items():
+            impact.append(self._impact_line("reduce_picking", picking, quantity))
+        for picking, quantity in plan["reversed_steps"].items():
+            impact.append(self._impact_line("return_picking", picking, quantity))
         for picking, quantities in plan["returns"].items():
             impact.append(self._impact_line("return_picking", picking, sum(quantities.values())))
         for invoice, mine in plan["drafts"]:

@@ -8,7 +8,12 @@ from odoo.tools import float_compare, format_date
 
 from odoo.addons.sale.models.sale_order import SALE_ORDER_STATE
 
-from ..tools import picking_demand, reconcile_receivables_each
+from ..tools import (
+    check_text,
+    lock_for_update,
+    picking_demand,
+    reconcile_receivables_each,
+)
 from ..tools.call_scope import state_write_scope
 
 
@@ -52,6 +57,14 @@ class SaleOrderCancellation(models.Model):
         readonly=True,
         tracking=True,
     )
+    scope = fields.Selection(
+        [("order", "Whole Order"), ("lines", "Lines")],
+        default="order",
+        required=True,
+        readonly=True,
+        help="Whether the whole order was cancelled, or quantities of some of its lines "
+        "(the order then stays confirmed).",
+    )
     receive_returns = fields.Boolean("Returns Received at Once", readonly=True)
     refund_payments = fields.Boolean("Payments Refunded", readonly=True)
 
@@ -82,6 +95,14 @@ class SaleOrderCancellation(models.Model):
         "sale_cancellation_cancelled_picking_rel",
         string="Cancelled Deliveries",
         readonly=True,
+    )
+    reduced_picking_ids = fields.Many2many(
+        "stock.picking",
+        "sale_cancellation_reduced_picking_rel",
+        string="Deliveries Reduced",
+        readonly=True,
+        help="Open deliveries that a cancellation of lines reduced, and the transfers Odoo "
+        "made to take back to stock what a done step had brought on the way.",
     )
     credit_note_ids = fields.Many2many(
         "account.move", "sale_cancellation_credit_note_rel", string="Credit Notes", readonly=True
@@ -177,6 +198,16 @@ class SaleOrderCancellation(models.Model):
         """Everything that stands in the way of an exact revoke, as sentences for one message."""
         self.ensure_one()
         blockers = []
+        if self.state != "cancelled":
+            blockers.append(self.env._("It was revoked already."))
+        later = self._get_later_cancellation()
+        if later:
+            blockers.append(
+                self.env._(
+                    "The later cancellation “%s” of the same lines is in force: revoke it first.",
+                    later.display_name,
+                )
+            )
         company = self.company_id
         if company.revoke_cancel_days and self.date:
             limit = self.date + timedelta(days=company.revoke_cancel_days)
@@ -294,15 +325,69 @@ class SaleOrderCancellation(models.Model):
         result = {}
         if self.previous_state != "sale":
             return result
+        if self.scope == "lines":
+            return self._get_qty_to_replan()
         for snapshot in self.line_ids:
             line = snapshot.sale_line_id
             if line.product_id.type != "consu" or line.is_expense:
                 continue
             # Odoo's count once the order is live again, not what the customer holds now.
-            missing = line.product_uom_qty - line._get_qty_delivered_in_force()
+            missing = line._get_qty_ordered_in_force() - line._get_qty_delivered_in_force()
             if float_compare(missing, 0, precision_rounding=line.product_uom.rounding) > 0:
                 result[line] = missing
         return result
+
+    def _get_qty_to_replan(self):
+        """Per sale line, what procurement plans again when this cancellation of lines is
+        revoked: what it cancelled, less what its returns not yet received still bring back
+        (revoke cancels them, so those goods stay with the customer)."""
+        self.ensure_one()
+        result = {}
+        open_returns = self._get_return_pickings().filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
+        for snapshot in self.line_ids:
+            line = snapshot.sale_line_id
+            if line.product_id.type != "consu" or line.is_expense:
+                continue
+            back = sum(
+                move.product_uom._compute_quantity(move.product_uom_qty, line.product_uom)
+                for move in open_returns.move_ids
+                if move.sale_line_id == line and move.to_refund
+            )
+            procured = line._get_qty_procurement() - snapshot.qty_cancelled + back
+            missing = line.product_uom_qty - procured
+            if float_compare(missing, 0, precision_rounding=line.product_uom.rounding) > 0:
+                result[line] = missing
+        return result
+
+    def _get_later_cancellation(self):
+        """A cancellation in force made after this one on any of its lines: it has to be
+        revoked first, since what it cancelled was computed from what this one left."""
+        self.ensure_one()
+        lines = self.line_ids.filtered("qty_cancelled").sale_line_id
+        return self.order_id.cancellation_ids.filtered(
+            lambda c: (
+                c.state == "cancelled"
+                and c.id > self.id
+                and c.line_ids.filtered("qty_cancelled").sale_line_id & lines
+            )
+        )[:1]
+
+    # ------------------------------------------------------------------
+    # Public: revoke this cancellation
+    # ------------------------------------------------------------------
+    @api.returns("sale.order.cancellation")
+    def revoke(self, note=None):
+        """Revoke these cancellations (of whole orders or of lines), each the latest one in
+        force on its lines, exactly as their ledger recorded them."""
+        note = check_text(self, note, "note")
+        for cancellation in self:
+            error = cancellation.order_id._get_revoke_cancel_error(cancellation)
+            if error:
+                raise error
+        lock_for_update(self.order_id)
+        return self.order_id._revoke_cancellations(self, note)
 
     def _get_return_pickings(self):
         """The returns the cancellations made, and the backorders split off them since: the
@@ -324,17 +409,25 @@ class SaleOrderCancellation(models.Model):
         restored = self.cancelled_invoice_ids.filtered(lambda m: m.state == "cancel")
         restored.button_draft()
         pickings_before = orders.picking_ids
-        for cancellation in self:
+        whole = self.filtered(lambda c: c.scope == "order")
+        for cancellation in whole:
             with state_write_scope(cancellation.order_id):
                 cancellation.order_id.write(cancellation._prepare_order_restore_vals())
-        confirmed = self.filtered(lambda c: c.previous_state == "sale")
+        confirmed = whole.filtered(lambda c: c.previous_state == "sale")
         # Goods still at a pick or pack step go on from there; the rest is procured from stock.
         confirmed.order_id._continue_held_deliveries()
         confirmed.order_id.order_line._action_launch_stock_rule()
+        # A cancellation of lines stops counting as cancelled before procurement runs again,
+        # which then plans its quantities anew (the ledger's state, written as superuser as
+        # below, after the caller's right to revoke was checked).
+        of_lines = self - whole
+        of_lines.sudo().write({"state": "revoked"})
+        for order in of_lines.order_id:
+            order._replan_deliveries()
         invoices = self._reverse_credit_notes()
         fee_credit_notes = self._credit_fee_invoices(invoices)
         # Relock only now: a locked order does not launch procurement.
-        self.filtered("previous_locked").order_id.write({"locked": True})
+        whole.filtered("previous_locked").order_id.write({"locked": True})
         new_pickings = orders.picking_ids - pickings_before
         for cancellation in self:
             # The ledger is evidence: no user may write it (read-only access rights), only
@@ -473,6 +566,19 @@ class SaleOrderCancellation(models.Model):
             return self.env._("Cancellation fee billed: %s.", currency.format(self.fee_amount))
         return False
 
+    def _message_lines(self):
+        """HTML list of the quantities a cancellation of lines cancelled."""
+        items = Markup()
+        for snapshot in self.line_ids.filtered("qty_cancelled"):
+            line = snapshot.sale_line_id
+            items += Markup("<li>%s</li>") % self.env._(
+                "%(product)s: %(quantity)s %(uom)s cancelled",
+                product=line.product_id.display_name,
+                quantity=snapshot.qty_cancelled,
+                uom=line.product_uom.name,
+            )
+        return Markup("<ul>%s</ul>") % items if items else Markup()
+
     def _message_summary(self, revoked=False):
         """HTML list of every document the cancellation (or its revoke) touched."""
         if revoked:
@@ -486,6 +592,7 @@ class SaleOrderCancellation(models.Model):
         else:
             groups = [
                 (self.env._("Deliveries cancelled"), self.cancelled_picking_ids),
+                (self.env._("Deliveries reduced"), self.reduced_picking_ids),
                 (self.env._("Returns"), self.return_picking_ids),
                 (self.env._("Draft invoices cancelled"), self.cancelled_invoice_ids),
                 (self.env._("Credit notes"), self.credit_note_ids),

@@ -14,3 +14,9 @@ class SaleOrderCancellationLine(models.Model):
         "Delivered Before", digits="Product Unit of Measure", readonly=True
     )
     qty_invoiced = fields.Float("Invoiced Before", digits="Product Unit of Measure", readonly=True)
+    qty_cancelled = fields.Float(
+        "Quantity Cancelled",
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="What this cancellation took off the line, in the line's unit.",
+    )

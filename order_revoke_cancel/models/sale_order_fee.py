@@ -15,50 +15,53 @@ class SaleOrderFee(models.Model):
     # ------------------------------------------------------------------
     # Cancellation fee
     # ------------------------------------------------------------------
-    def _get_cancel_fee_amount(self, reason, fee=None):
+    def _get_cancel_fee_amount(self, reason, fee=None, base=None):
         """What cancelling this order for `reason` bills as a fee, taxes included, in the
         order's currency: `fee` when given (0 waives it), else the reason's (a percentage of
-        the order total, or a fixed amount, never more than the total). Quotations never carry
-        a fee: nothing was agreed yet."""
+        `base`, or a fixed amount, never more than `base`). `base` is what is cancelled: the
+        order total by default, the cancelled quantities' amount when lines are cancelled.
+        Quotations never carry a fee: nothing was agreed yet."""
         self.ensure_one()
         if self.state != "sale":
             return 0.0
+        base = self.amount_total if base is None else base
         if fee is None:
             if not reason or reason.fee_type == "none":
                 return 0.0
             if reason.fee_type == "percent":
-                fee = self.amount_total * reason.fee_value / 100.0
+                fee = base * reason.fee_value / 100.0
             else:
-                fee = min(reason.fee_value, self.amount_total)
+                fee = min(reason.fee_value, base)
         return self.currency_id.round(max(fee, 0.0))
 
-    def _check_cancel_fee_value(self, fee):
-        """A fee given by the caller is at most the order total (its sign and type were
-        checked by `check_number`)."""
+    def _check_cancel_fee_value(self, fee, base=None):
+        """A fee given by the caller is at most what is cancelled (`base`, the order total by
+        default; its sign and type were checked by `check_number`)."""
         self.ensure_one()
+        base = self.amount_total if base is None else base
         if (
             fee is not None
             and self.state == "sale"
-            and self.currency_id.compare_amounts(fee, self.amount_total) > 0
+            and self.currency_id.compare_amounts(fee, base) > 0
         ):
             raise UserError(
                 self.env._(
-                    "The cancellation fee of %(order)s cannot be more than its total of "
-                    "%(total)s: enter a smaller fee, or 0 to waive it.",
+                    "The cancellation fee of %(order)s cannot be more than the %(total)s "
+                    "cancelled: enter a smaller fee, or 0 to waive it.",
                     order=self.name,
-                    total=self.currency_id.format(self.amount_total),
+                    total=self.currency_id.format(base),
                 )
             )
 
-    def _check_cancel_fee(self, reason, fee):
+    def _check_cancel_fee(self, reason, fee, base=None):
         """({order id: fee}, {order id: the reason's fee}) for `_cancel_with_reversal`,
         checked: waiving or changing the reason's fee needs `group_cancel_reversal`."""
         reverser = self._can_reverse_documents()
         fees, reason_fees = {}, {}
         for order in self:
-            order._check_cancel_fee_value(fee)
-            amount = order._get_cancel_fee_amount(reason, fee)
-            reason_fees[order.id] = order._get_cancel_fee_amount(reason)
+            order._check_cancel_fee_value(fee, base)
+            amount = order._get_cancel_fee_amount(reason, fee, base)
+            reason_fees[order.id] = order._get_cancel_fee_amount(reason, base=base)
             if not reverser and order.currency_id.compare_amounts(amount, reason_fees[order.id]):
                 raise AccessError(
                     self.env._(

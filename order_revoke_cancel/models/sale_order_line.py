@@ -1,9 +1,57 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero, float_round
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+    cancellation_line_ids = fields.One2many(
+        "sale.order.cancellation.line", "sale_line_id", readonly=True
+    )
+    qty_cancelled = fields.Float(
+        "Cancelled Quantity",
+        digits="Product Unit of Measure",
+        compute="_compute_qty_cancelled",
+        store=True,
+        help="Quantity cancelled by the cancellations in force, in the line's unit. The line "
+        "keeps the ordered quantity; what is still to deliver and to invoice is the ordered "
+        "quantity less this one.",
+    )
+
+    # ------------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------------
+    @api.depends(
+        "cancellation_line_ids.qty_cancelled", "cancellation_line_ids.cancellation_id.state"
+    )
+    def _compute_qty_cancelled(self):
+        for line in self:
+            line.qty_cancelled = sum(
+                snapshot.qty_cancelled
+                for snapshot in line.cancellation_line_ids
+                if snapshot.cancellation_id.state == "cancelled"
+            )
+
+    def _get_qty_cancelled_by_lines(self):
+        """What cancellations of lines in force cancelled of this line (line's unit): the part
+        of `qty_cancelled` that a confirmed order no longer delivers nor invoices. A whole-order
+        cancellation is left out: its order is cancelled, and while its revoke plans the
+        deliveries again it is still in force."""
+        self.ensure_one()
+        return sum(
+            snapshot.qty_cancelled
+            for snapshot in self.cancellation_line_ids
+            if snapshot.cancellation_id.state == "cancelled"
+            and snapshot.cancellation_id.scope == "lines"
+        )
+
+    def _get_qty_ordered_in_force(self):
+        """The ordered quantity less what cancellations of lines took off it (line's unit)."""
+        self.ensure_one()
+        return self.product_uom_qty - self._get_qty_cancelled_by_lines()
 
     @api.depends("state", "move_ids.to_refund", "order_id.cancellation_ids.state")
     def _compute_qty_delivered(self):
@@ -65,6 +113,7 @@ class SaleOrderLine(models.Model):
         "move_ids.state",
         "move_ids.product_uom_qty",
         "order_id.cancellation_ids.revoke_picking_ids",
+        "qty_cancelled",
     )
     def _compute_qty_to_invoice(self):
         """Extend `sale`: while a revoke delivers again goods that were invoiced, billed again
@@ -72,6 +121,14 @@ class SaleOrderLine(models.Model):
         quantity, which would make Create Invoice draft a credit note for them. Only the part
         the revoke's own deliveries bring is discounted; once delivered, Odoo's rule applies."""
         res = super()._compute_qty_to_invoice()
+        for line in self._filtered_with_cancelled_quantity():
+            # What was cancelled is neither delivered nor invoiced any more: Odoo's rule on
+            # the quantity in force.
+            in_force = line._get_qty_ordered_in_force()
+            if line.product_id.invoice_policy == "order":
+                line.qty_to_invoice = in_force - line.qty_invoiced
+            else:
+                line.qty_to_invoice = min(line.qty_delivered, in_force) - line.qty_invoiced
         for line in self:
             if (
                 line.state != "sale"
@@ -88,6 +145,137 @@ class SaleOrderLine(models.Model):
             if redelivering:
                 line.qty_to_invoice = min(0.0, line.qty_to_invoice + redelivering)
         return res
+
+    @api.depends("qty_cancelled")
+    def _compute_invoice_status(self):
+        """Extend `sale`: a line whose cancelled part is credited is invoiced once what is in
+        force is."""
+        res = super()._compute_invoice_status()
+        precision = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        for line in self._filtered_with_cancelled_quantity():
+            if line.invoice_status == "no" and (
+                float_compare(
+                    line.qty_invoiced,
+                    line._get_qty_ordered_in_force(),
+                    precision_digits=precision,
+                )
+                >= 0
+            ):
+                line.invoice_status = "invoiced"
+        return res
+
+    @api.depends("qty_cancelled")
+    def _compute_untaxed_amount_to_invoice(self):
+        """Extend `sale`: what was cancelled is not to invoice any more."""
+        res = super()._compute_untaxed_amount_to_invoice()
+        for line in self._filtered_with_cancelled_quantity():
+            in_force = line._get_qty_ordered_in_force()
+            if line.product_id.invoice_policy == "order":
+                gone = line.product_uom_qty - in_force
+            else:
+                gone = max(line.qty_delivered - in_force, 0.0)
+            if gone and line.product_uom_qty:
+                line.untaxed_amount_to_invoice -= line.currency_id.round(
+                    line.price_subtotal * gone / line.product_uom_qty
+                )
+        return res
+
+    def _filtered_with_cancelled_quantity(self):
+        """Lines of confirmed orders that cancellations of lines took quantities off."""
+        return self.filtered(
+            lambda line: (
+                line.state == "sale"
+                and not line.display_type
+                and line.product_id.type != "combo"
+                and line._get_qty_cancelled_by_lines()
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Cancelling part of a line
+    # ------------------------------------------------------------------
+    def _can_cancel_quantity(self):
+        """Whether quantities of this line can be cancelled on their own (a pure predicate):
+        a product line, not a down payment, nor a combo or one of its items (a combo is sold
+        whole)."""
+        self.ensure_one()
+        return bool(
+            not self.display_type
+            and self.product_id
+            and not self.is_downpayment
+            and self.product_id.type != "combo"
+            and not self.combo_item_id
+            and not self.linked_line_id.product_id.type == "combo"
+        )
+
+    def _get_moves_to_reduce(self, quantity):
+        """What Odoo's procurement does to this line's deliveries when `quantity` (line's
+        unit) of what is not delivered yet is cancelled: ``({open move: quantity in the move's
+        unit taken off it}, {done step: quantity in the product's unit sent back to stock})``.
+
+        Why two: at each step of the delivery the cancelled quantity is taken off the step's
+        open moves, latest first; what they cannot absorb at a step already done (a pick whose
+        goods wait in Output) goes back to stock through a transfer the other way, which Odoo
+        makes for a negative demand."""
+        self.ensure_one()
+        reduced, reversed_steps = {}, {}
+        rounding = self.product_uom.rounding or 0.01
+        if float_compare(quantity, 0.0, precision_rounding=rounding) <= 0:
+            return reduced, reversed_steps
+        moves = self.move_ids.filtered(
+            lambda m: (
+                m.state not in ("cancel", "draft")
+                and not m.scrapped
+                and not m.origin_returned_move_id
+                and m.product_id == self.product_id
+                and m.location_id.usage == "internal"
+            )
+        )
+        for _step, step_moves in _group_by_step(moves):
+            left = quantity
+            open_moves = step_moves.filtered(lambda m: m.state != "done")
+            for move in open_moves.sorted("id", reverse=True):
+                if float_compare(left, 0.0, precision_rounding=rounding) <= 0:
+                    break
+                demand = move.product_uom._compute_quantity(
+                    move.product_uom_qty, self.product_uom, round=False
+                )
+                take = min(left, demand)
+                reduced[move] = self.product_uom._compute_quantity(
+                    take, move.product_uom, round=False
+                )
+                left -= take
+            done = (step_moves - open_moves).filtered(
+                lambda m: not m.location_dest_id._is_outgoing()
+            )
+            if done and float_compare(left, 0.0, precision_rounding=rounding) > 0:
+                reversed_steps[done.sorted("id")[-1].picking_id] = (
+                    self.product_uom._compute_quantity(left, self.product_id.uom_id, round=False)
+                )
+        return reduced, reversed_steps
+
+    def _get_line_return_quantities(self, quantity):
+        """``{done delivery: {move: quantity in the product's unit}}``: the returns that take
+        back `quantity` (line's unit) of what this line delivered to the customer, from its
+        latest deliveries (lots and serial numbers follow those moves)."""
+        self.ensure_one()
+        uom = self.product_id.uom_id
+        left = self.product_uom._compute_quantity(quantity, uom, round=False)
+        result = {}
+        returnable = self.order_id._get_returnable_quantities()
+        moves = [
+            (move, qty)
+            for quantities in returnable.values()
+            for move, qty in quantities.items()
+            if move.sale_line_id == self and move.location_dest_id.usage == "customer"
+        ]
+        for move, qty in sorted(moves, key=lambda item: item[0].id, reverse=True):
+            if float_compare(left, 0.0, precision_rounding=uom.rounding) <= 0:
+                break
+            take = min(left, qty)
+            result.setdefault(move.picking_id, {})[move] = take
+            left -= take
+        return result
 
     def _get_revoke_moves(self):
         """This line's moves of the deliveries revokes made, their backorders and the steps
@@ -112,7 +300,8 @@ class SaleOrderLine(models.Model):
         self.ensure_one()
         if not self._get_revoke_moves().filtered(lambda m: m.state not in ("done", "cancel")):
             return 0.0
-        return max(self._get_qty_procurement() - self.qty_delivered, 0.0)
+        procured = self._get_qty_procurement() - self._get_qty_cancelled_by_lines()
+        return max(procured - self.qty_delivered, 0.0)
 
     def _get_qty_procurement(self, previous_product_uom_qty=False):
         """Extend `sale_stock`: goods that a cancellation sent back to stock from a pick or
@@ -122,6 +311,9 @@ class SaleOrderLine(models.Model):
         cancellation's, a short close's): one made by hand on a live order leaves its ship step
         waiting for the goods."""
         qty = super()._get_qty_procurement(previous_product_uom_qty)
+        # What cancellations of lines cancelled is not to procure: counted as procured, so that
+        # Odoo's procurement reduces the open moves by it (and plans it again once revoked).
+        qty += self._get_qty_cancelled_by_lines()
         step_returns = self.move_ids.filtered(
             lambda m: (
                 m.state == "done"
@@ -261,3 +453,16 @@ def _deduct(remaining, candidates, index, value):
         remaining[line][index] -= take
         value -= take
     return value
+
+
+def _group_by_step(moves):
+    """`moves` grouped by the step of the delivery they belong to (their picking type), the
+    step nearest the customer first."""
+    steps = {}
+    for move in moves:
+        steps.setdefault(move.picking_type_id, move.browse())
+        steps[move.picking_type_id] |= move
+    return sorted(
+        steps.items(),
+        key=lambda item: (not item[1][:1].location_dest_id._is_outgoing(), -item[0].sequence),
+    )

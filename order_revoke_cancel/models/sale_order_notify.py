@@ -25,10 +25,15 @@ class SaleOrderNotify(models.Model):
         if revoked:
             title = self.env._("Cancellation revoked.")
             note = cancellation.revoke_note
+        elif cancellation.scope == "lines":
+            title = self.env._("Lines cancelled. Reason: %s", cancellation.reason_id.name or "-")
+            note = cancellation.note
         else:
             title = self.env._("Order cancelled. Reason: %s", cancellation.reason_id.name or "-")
             note = cancellation.note
         body = Markup("<p>%s</p>") % title
+        if cancellation.scope == "lines":
+            body += cancellation._message_lines()
         if note:
             body += Markup("<p>%s</p>") % note
         fee_message = not revoked and cancellation._get_fee_message()

@@ -21,11 +21,11 @@ class SaleOrderRevoke(models.Model):
     def get_revoke_impact(self):
         """What revoking would create, cancel or restore; changes nothing."""
         impact = []
-        for order in self.filtered(lambda o: o.state == "cancel"):
+        for order in self:
             cancellation = order._get_last_cancellation()
             if cancellation:
                 impact += cancellation._get_revoke_impact()
-            else:
+            elif order.state == "cancel":
                 impact.append(order._impact_line("new_delivery", order, False, False))
         return impact
 
@@ -73,6 +73,11 @@ class SaleOrderRevoke(models.Model):
         lock_for_update(self)
         for order in self - cancellations.order_id:
             order._revoke_native_cancel(note)
+        return self._revoke_cancellations(cancellations, note)
+
+    def _revoke_cancellations(self, cancellations, note):
+        """Undo `cancellations` (of these orders, checked by the caller) from their ledger:
+        the one workhorse behind `revoke_cancel` and `sale.order.cancellation.revoke`."""
         return cancellations._revoke(note)
 
     def _check_revoke_cancel(self):
@@ -82,12 +87,13 @@ class SaleOrderRevoke(models.Model):
             if error:
                 raise error
 
-    def _get_revoke_cancel_error(self):
+    def _get_revoke_cancel_error(self, cancellation=None):
         """The error `revoke_cancel` raises for this order, or False where it works: the right
-        to revoke, a cancelled order, and nothing that stands in the way of an exact revoke
-        (the ledger's blockers: revoke window, lock dates, documents changed since). A pure
-        predicate, the one check behind `revoke_cancel` and `can_revoke_cancel`; modules that
-        refuse more extend it."""
+        to revoke, a cancellation in force (the order's last one, or `cancellation`), and
+        nothing that stands in the way of an exact revoke (the ledger's blockers: revoke
+        window, lock dates, documents changed since, a later cancellation of the same lines).
+        A pure predicate, the one check behind `revoke_cancel`, `can_revoke_cancel` and
+        `sale.order.cancellation.revoke`; modules that refuse more extend it."""
         self.ensure_one()
         if not (self.env.su or self.env.user.has_group("order_revoke_cancel.group_revoke_cancel")):
             return AccessError(
@@ -97,11 +103,12 @@ class SaleOrderRevoke(models.Model):
                     self.name,
                 )
             )
-        if self.state != "cancel":
+        cancellation = cancellation or self._get_last_cancellation()
+        if self.state != "cancel" and not cancellation:
             return UserError(
                 self.env._("%s is not cancelled: there is nothing to revoke.", self.name)
             )
-        refusal = self._get_last_cancellation()._get_revoke_refusal()
+        refusal = cancellation._get_revoke_refusal()
         return UserError(refusal) if refusal else False
 
     def _revoke_native_cancel(self, note):

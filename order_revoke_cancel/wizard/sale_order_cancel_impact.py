@@ -2,6 +2,7 @@ from odoo import Command, api, fields, models
 
 IMPACT_ACTIONS = [
     ("cancel_picking", "Cancel delivery"),
+    ("reduce_picking", "Reduce delivery"),
     ("return_picking", "Return goods"),
     ("cancel_invoice", "Cancel draft invoice"),
     ("credit_note", "Credit note"),

@@ -79,6 +79,18 @@ class SaleOrderHold(models.Model):
         with self._hold_engine_scope():
             return super().revoke_cancel(note)
 
+    def _revoke_cancellations(self, cancellations, note):
+        with self._hold_engine_scope():
+            return super()._revoke_cancellations(cancellations, note)
+
+    def _cancel_lines(self, quantities, reason, note, receive_returns, refund_payments, fee=None):
+        """Cancelling lines changes the order: refused on hold or closed, as a cancellation."""
+        self._check_order_editable("cancel")
+        with self._hold_engine_scope():
+            return super()._cancel_lines(
+                quantities, reason, note, receive_returns, refund_payments, fee
+            )
+
     def _create_invoices(self, grouped=False, final=False, date=None):
         self._check_order_editable("invoice")
         return super()._create_invoices(grouped=grouped, final=final, date=date)
@@ -233,10 +245,10 @@ class SaleOrderHold(models.Model):
             *HOLD_FIELDS,
         }
 
-    def _get_revoke_cancel_error(self):
+    def _get_revoke_cancel_error(self, cancellation=None):
         """Extend: revoking writes the order, which a hold placed by hand for everything
         refuses."""
-        error = super()._get_revoke_cancel_error()
+        error = super()._get_revoke_cancel_error(cancellation)
         if error:
             return error
         reason = self.sudo().hold_reason_id

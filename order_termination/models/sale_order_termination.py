@@ -272,7 +272,7 @@ class SaleOrderTermination(models.Model):
             )
         return False
 
-    def _get_revoke_cancel_error(self):
+    def _get_revoke_cancel_error(self, cancellation=None):
         """Extend order_revoke_cancel: revoking a terminated order undoes an approved
         decision, for termination managers only."""
         self.ensure_one()
@@ -288,7 +288,7 @@ class SaleOrderTermination(models.Model):
                     self.name,
                 )
             )
-        return super()._get_revoke_cancel_error()
+        return super()._get_revoke_cancel_error(cancellation)
 
     def _get_pending_request(self):
         self.ensure_one()
