@@ -314,6 +314,25 @@ class SaleOrderLine(models.Model):
         # What cancellations of lines cancelled is not to procure: counted as procured, so that
         # Odoo's procurement reduces the open moves by it (and plans it again once revoked).
         qty += self._get_qty_cancelled_by_lines()
+        # Goods that a cancellation of lines sent back to stock from a pick or pack step
+        # (Odoo's transfer the other way, see `_get_moves_to_reduce`) left the way to the
+        # customer too: sale_stock still counts the done step they came from.
+        reduced = self.order_id.cancellation_ids.reduced_picking_ids
+        if reduced:
+            for move in self.move_ids.filtered(
+                lambda m: (
+                    m.state != "cancel"
+                    and m.picking_id in reduced
+                    and not m.origin_returned_move_id
+                    and m.location_id.usage == "internal"
+                    and m.location_dest_id.usage == "internal"
+                    and not (m.location_final_id or m.location_dest_id)._is_outgoing()
+                )
+            ):
+                done = move.quantity if move.state == "done" else move.product_uom_qty
+                qty -= move.product_uom._compute_quantity(
+                    done, self.product_uom, rounding_method="HALF-UP"
+                )
         step_returns = self.move_ids.filtered(
             lambda m: (
                 m.state == "done"

@@ -84,20 +84,41 @@ class TestCancelLines(OrderEndOfLifeCase):
         line = order.order_line
         self.validate(self.open_picking(order, self.warehouse.pick_type_id).sudo())
 
+        picked = order.picking_ids
         impact = order.get_line_cancel_impact({line.id: 3})
-        order.cancel_lines({line.id: 3}, self.reason)
+        self.assertEqual(
+            self.actions(impact), [("reduce_picking", 3.0, False), ("return_picking", 3.0, False)]
+        )
+        cancellation = order.cancel_lines({line.id: 3}, self.reason)
 
-        self.assertEqual(self.open_demand(order, self.warehouse.out_type_id), 2, msg="ship reduced")
-        print(self.actions(impact))
-        for p in order.picking_ids:
-            print(
-                p.name,
-                p.picking_type_id.name,
-                p.state,
-                p.location_id.name,
-                p.location_dest_id.name,
-                p.move_ids.mapped("product_uom_qty"),
-            )
+        ship = self.open_picking(order, self.warehouse.out_type_id)
+        self.assertEqual(ship.move_ids.product_uom_qty, 2, msg="ship reduced to 2")
+        back = order.picking_ids - picked
+        self.assertEqual(
+            (back.location_id, back.location_dest_id, back.move_ids.product_uom_qty),
+            (self.warehouse.wh_output_stock_loc_id, self.stock_location, 3.0),
+            msg="Odoo takes the 3 picked back from Output to stock",
+        )
+        self.assertIn(back, cancellation.reduced_picking_ids)
+        self.validate(back.sudo())
+        self.validate(ship.sudo())
+        self.assertEqual(
+            self.stock_by_location(),
+            {"stock": 998, "packing": 0, "output": 0, "customers": 2},
+            msg="nothing stranded in Output",
+        )
+        self.assertEqual(line.qty_delivered, 2)
+
+        # Revoke plans the 3 again, from stock.
+        cancellation.revoke()
+        self.assertEqual(line.qty_cancelled, 0)
+        self.validate(self.open_picking(order, self.warehouse.pick_type_id).sudo())
+        self.validate(self.open_picking(order, self.warehouse.out_type_id).sudo())
+        self.assertEqual(line.qty_delivered, 5)
+        self.assertEqual(
+            self.stock_by_location(),
+            {"stock": 995, "packing": 0, "output": 0, "customers": 5},
+        )
 
     # ---- delivered, invoiced, paid -----------------------------------------------------------
     @users("orc_sales_manager")
