@@ -389,6 +389,13 @@ class SaleOrderCancellation(models.Model):
         lock_for_update(self.order_id)
         return self.order_id._revoke_cancellations(self, note)
 
+    def action_revoke(self):
+        """Open the revoke wizard on this cancellation (its preview and note)."""
+        self.ensure_one()
+        action = self.order_id.action_revoke_cancel()
+        action["context"] = dict(action["context"], default_cancellation_id=self.id)
+        return action
+
     def _get_return_pickings(self):
         """The returns the cancellations made, and the backorders split off them since: the
         warehouse may have received a return in parts."""

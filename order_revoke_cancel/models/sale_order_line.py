@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, float_is_zero, float_round
 
 
@@ -20,6 +21,30 @@ class SaleOrderLine(models.Model):
         "keeps the ordered quantity; what is still to deliver and to invoice is the ordered "
         "quantity less this one.",
     )
+
+    @api.constrains("product_uom_qty", "qty_cancelled")
+    def _check_qty_cancelled(self):
+        """The ordered quantity keeps what cancellations took off it: lowering it below that
+        would leave a cancellation of more than was ordered."""
+        for line in self:
+            if (
+                line.qty_cancelled
+                and float_compare(
+                    line.product_uom_qty,
+                    line.qty_cancelled,
+                    precision_rounding=line.product_uom.rounding or 0.01,
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(qty)s of “%(line)s” on %(order)s are cancelled: the ordered quantity "
+                        "cannot be less; revoke the cancellation first.",
+                        qty=line.qty_cancelled,
+                        line=line.name,
+                        order=line.order_id.name,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Compute

@@ -26,6 +26,15 @@ from ..tools import (
 class SaleOrderLineCancel(models.Model):
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
+    can_cancel_lines = fields.Boolean(compute="_compute_can_cancel_lines")
+
+    @api.depends("state", "locked")
+    @api.depends_context("uid")
+    def _compute_can_cancel_lines(self):
+        """The check of `cancel_lines` without quantities (`_get_line_cancel_state_error`)."""
+        for order in self:
+            order.can_cancel_lines = bool(order.id) and not order._get_line_cancel_state_error()
+
     # ------------------------------------------------------------------
     # API and preview
     # ------------------------------------------------------------------

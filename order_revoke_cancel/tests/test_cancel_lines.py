@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged, users
+from odoo.tests import Form, tagged, users
 
 from .common import OrderEndOfLifeCase
 
@@ -236,3 +236,57 @@ class TestCancelLines(OrderEndOfLifeCase):
         order.revoke_cancel()
         self.assertEqual(self.chair_line(order).qty_cancelled, 0)
         self.assertEqual(self.open_demand(order), 10)
+
+    # ---- the wizard, lots, the chatter -------------------------------------------------------
+    @users("orc_sales_manager")
+    def test_wizard_previews_and_cancels(self):
+        order = self.two_line_order().with_user(self.env.user)
+        line = self.chair_line(order)
+        action = order.action_cancel_lines()
+        wizard_form = Form(
+            self.env[action["res_model"]].with_context(**action["context"]),
+            view="order_revoke_cancel.sale_order_cancel_lines_view_form",
+        )
+        wizard_form.cancel_reason_id = self.reason
+        self.assertEqual(len(wizard_form.line_ids), 2, msg="both lines offered")
+        for index in range(len(wizard_form.line_ids)):
+            with wizard_form.line_ids.edit(index) as row:
+                if row.product_id == self.storable:
+                    self.assertEqual(row.qty_remaining, 10)
+                    row.quantity = 3
+        self.assertEqual(len(wizard_form.impact_line_ids), 1, msg="the delivery is reduced")
+        with wizard_form.line_ids.edit(0) as row:
+            row.quantity = 50
+        self.assertTrue(wizard_form.impact_error, msg="too much: the refusal is shown")
+        with wizard_form.line_ids.edit(0) as row:
+            row.quantity = 3
+        wizard_form.save().action_cancel_lines()
+        self.assertEqual(line.qty_cancelled, 3)
+        self.assertEqual(self.open_demand(order), 7)
+        message = order.message_ids[:1]
+        self.assertIn("Lines cancelled", message.body)
+        self.assertIn("3.0", message.body)
+
+    @users("orc_sales_manager")
+    def test_lot_goods_come_back_with_their_lot(self):
+        product = self.lot_tracked_product().sudo()
+        lot = (
+            self.env["stock.lot"]
+            .sudo()
+            .create({"name": "L-1", "product_id": product.id, "company_id": self.company.id})
+        )
+        self.env["stock.quant"].sudo()._update_available_quantity(
+            product, self.stock_location, 10, lot_id=lot
+        )
+        order = self.confirmed_order([(product, 5)]).with_user(self.env.user)
+        self.deliver(order.sudo())
+        self.invoice(order.sudo())
+        cancellation = order.cancel_lines(
+            {order.order_line.id: 2}, self.reason, receive_returns=True
+        )
+        self.assertEqual(cancellation.return_picking_ids.state, "done")
+        self.assertEqual(cancellation.return_picking_ids.move_line_ids.lot_id, lot)
+        self.assertEqual(self.on_hand(self.stock_location, product, lot), 7)
+        self.assertEqual(order.order_line.qty_delivered, 3)
+        self.assertEqual(order.order_line.qty_invoiced, 3)
+        self.assertEqual(self.receivable(), 300, msg="3 at 100 still due")

@@ -30,6 +30,7 @@ class SaleOrderCancelImpact(models.TransientModel):
 
     wizard_id = fields.Many2one("sale.order.cancel", ondelete="cascade")
     revoke_wizard_id = fields.Many2one("sale.order.revoke.cancel", ondelete="cascade")
+    cancel_lines_wizard_id = fields.Many2one("sale.order.cancel.lines", ondelete="cascade")
     # Mass cancel: the preview of every order, then what was made per order.
     mass_cancel_id = fields.Many2one("sale.mass.cancel.orders", ondelete="cascade")
     mass_result_id = fields.Many2one("sale.mass.cancel.orders", ondelete="cascade")

@@ -9,7 +9,14 @@ class SaleOrderRevokeCancel(models.TransientModel):
     _description = "Revoke a Sales Order Cancellation"
 
     order_id = fields.Many2one("sale.order", required=True, ondelete="cascade")
-    cancellation_id = fields.Many2one("sale.order.cancellation", compute="_compute_cancellation_id")
+    # The order's last cancellation, or the one opened from its own form.
+    cancellation_id = fields.Many2one(
+        "sale.order.cancellation",
+        compute="_compute_cancellation_id",
+        store=True,
+        readonly=True,
+        precompute=True,
+    )
     note = fields.Text()
     redelivery_summary = fields.Text(
         "Still to Deliver",
@@ -34,12 +41,13 @@ class SaleOrderRevokeCancel(models.TransientModel):
     @api.depends("order_id")
     def _compute_cancellation_id(self):
         for wizard in self:
-            wizard.cancellation_id = wizard.order_id._get_last_cancellation()
+            if not wizard.cancellation_id or wizard.cancellation_id.order_id != wizard.order_id:
+                wizard.cancellation_id = wizard.order_id._get_last_cancellation()
 
-    @api.depends("order_id")
+    @api.depends("cancellation_id")
     def _compute_redelivery_summary(self):
         for wizard in self:
-            cancellation = wizard.order_id._get_last_cancellation()
+            cancellation = wizard.cancellation_id
             quantities = cancellation._get_qty_to_redeliver() if cancellation else {}
             # The sentence on invoices only where the cancellation undid some.
             wizard.rebills = bool(
@@ -79,13 +87,23 @@ class SaleOrderRevokeCancel(models.TransientModel):
             **values,
         )
 
-    @api.depends("order_id")
+    @api.depends("cancellation_id")
     def _compute_impact_line_ids(self):
         Impact = self.env["sale.order.cancel.impact"]
         for wizard in self:
-            wizard.impact_line_ids = Impact._impact_commands(wizard.order_id.get_revoke_impact())
+            impact = (
+                wizard.cancellation_id._get_revoke_impact()
+                if wizard.cancellation_id
+                else wizard.order_id.get_revoke_impact()
+            )
+            wizard.impact_line_ids = Impact._impact_commands(impact)
 
     def action_revoke(self):
+        """Revoke through the engine, which checks everything again: the chosen cancellation,
+        or the order's (one cancelled before the addon has no ledger)."""
         self.ensure_one()
-        self.order_id.revoke_cancel(note=self.note)
+        if self.cancellation_id:
+            self.cancellation_id.revoke(note=self.note)
+        else:
+            self.order_id.revoke_cancel(note=self.note)
         return {"type": "ir.actions.act_window_close"}
