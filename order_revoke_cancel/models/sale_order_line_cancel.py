@@ -255,6 +255,12 @@ class SaleOrderLineCancel(models.Model):
         error = self._get_line_cancel_state_error()
         if error:
             raise error
+        # Checked again: a caller may hold quantities read earlier (a termination request).
+        quantities = self._check_line_cancel_quantities(
+            {line.id: qty for line, qty in quantities.items()}
+        )
+        if self._cancels_every_line(quantities):
+            return self._cancel_with_reversal(reason, note, receive_returns, refund_payments, fee)
         self._check_cancel_with_reversal(reason, note)
         # Cancelling lines changes the order: the caller must be allowed to change it.
         self.check_access("write")

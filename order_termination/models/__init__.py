@@ -5,6 +5,7 @@ from . import sale_hold_reason
 from . import sale_termination_reason
 from . import sale_termination_approval_step
 from . import sale_termination_request
+from . import sale_termination_request_line
 from . import sale_termination_request_customer
 from . import sale_termination_request_execution
 from . import sale_termination_request_demo

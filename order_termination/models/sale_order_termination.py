@@ -5,7 +5,7 @@ Apart from the request's own workflow (`sale_termination_request*.py`): this is 
 offers and refuses; the request then carries the decision.
 """
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.order_revoke_cancel.tools import (
@@ -93,9 +93,12 @@ class SaleOrderTermination(models.Model):
         receive_returns=False,
         refund_payments=False,
         customer_message=None,
+        quantities=None,
     ):
         """Create and submit a termination request per order; returns the requests.
-        `description` is internal; `customer_message` is what the customer reads."""
+        `description` is internal; `customer_message` is what the customer reads.
+        `quantities` (``{sale line id: quantity}``, as for `cancel_lines`, one order only)
+        terminates part of the order: its execution cancels those quantities."""
         for order in self:
             error = order._get_request_termination_error()
             if isinstance(error, AccessError):
@@ -126,6 +129,7 @@ class SaleOrderTermination(models.Model):
             )
         if customer_confirmation is None:
             customer_confirmation = reason.customer_confirmation
+        line_quantities = self._get_termination_quantities(quantities)
         requests = self.env["sale.termination.request"]
         # All or nothing, also for callers that go on in the same transaction: without an
         # approval step the request executes at once, and a refusal leaves no request behind.
@@ -137,6 +141,10 @@ class SaleOrderTermination(models.Model):
                     reason, description, customer_confirmation, receive_returns, refund_payments
                 )
                 vals["customer_message"] = customer_message or False
+                vals["line_ids"] = [
+                    Command.create(vals)
+                    for vals in order._prepare_termination_request_line_vals(line_quantities)
+                ]
                 requests |= requests.sudo().create(vals)
             requests.action_submit()
         return requests
@@ -148,13 +156,16 @@ class SaleOrderTermination(models.Model):
         # Who may revoke a terminated order is checked by `_get_revoke_cancel_error`, first:
         # nothing of the orders is read for a user who may not revoke them.
         self._check_revoke_cancel()
-        terminated = self.filtered(lambda o: o.termination_state == "terminated")
-        requests = terminated.termination_request_ids.filtered(lambda r: r.state == "done")
-        res = super().revoke_cancel(note=note)
-        # Only the requests whose cancellation this revoke undid: the order lives again.
-        requests.filtered(lambda r: r.cancellation_id in res)._mark_revoked(
-            check_text(self, note, "note")
+        return super().revoke_cancel(note=note)
+
+    def _revoke_cancellations(self, cancellations, note):
+        """Extend order_revoke_cancel: the requests whose cancellation this revoke undid (of
+        the whole order or of its lines) are revoked too."""
+        requests = self.termination_request_ids.filtered(
+            lambda r: r.state == "done" and r.cancellation_id in cancellations
         )
+        res = super()._revoke_cancellations(cancellations, note)
+        requests._mark_revoked(check_text(self, note, "note"))
         return res
 
     def action_request_termination(self):
@@ -240,6 +251,27 @@ class SaleOrderTermination(models.Model):
             "user_id": self.env.user.id,
         }
 
+    def _get_termination_quantities(self, quantities):
+        """`quantities` of a termination of part of an order, checked as `cancel_lines`
+        checks them (``{sale line: quantity}``); empty for the whole order, and when they
+        cancel every line in full (that is the whole order's termination)."""
+        if quantities is None:
+            return {}
+        if len(self) != 1:
+            raise UserError(
+                self.env._(
+                    "Terminating part of an order works on one order at a time, not on %s: "
+                    "request each order's termination on its own.",
+                    ", ".join(self.mapped("name")),
+                )
+            )
+        checked = self._check_line_cancel_quantities(quantities)
+        return {} if self._cancels_every_line(checked) else checked
+
+    def _prepare_termination_request_line_vals(self, quantities):
+        """Values of the request's lines for `quantities` (``{sale line: quantity}``)."""
+        return [{"sale_line_id": line.id, "quantity": qty} for line, qty in quantities.items()]
+
     def _check_can_request_termination(self, exclude=None):
         message = self._get_request_termination_state_error(exclude)
         if message:
@@ -276,8 +308,13 @@ class SaleOrderTermination(models.Model):
         """Extend order_revoke_cancel: revoking a terminated order undoes an approved
         decision, for termination managers only."""
         self.ensure_one()
+        cancellation = cancellation or self._get_last_cancellation()
+        # A termination of lines leaves the order confirmed: its cancellation tells it.
+        executed = self.sudo().termination_request_ids.filtered(
+            lambda r: r.state == "done" and r.cancellation_id == cancellation
+        )
         if (
-            self.termination_state == "terminated"
+            (self.termination_state == "terminated" or executed)
             and not self.env.su
             and not self.env.user.has_group("order_termination.group_termination_manager")
         ):

@@ -70,13 +70,14 @@ class SaleTerminationApprovalStep(models.Model):
             step.currency_id = (step.company_id or self.env.company).currency_id
 
     @api.model
-    def _get_applicable_to(self, order):
-        """The active steps that must approve terminating `order`, in their order. Read as
-        superuser: who approves is shown to requesters, who have no right on the steps."""
+    def _get_applicable_to(self, order, amount=None):
+        """The active steps that must approve terminating `order` (or `amount` of it, in the
+        order's currency: a termination of part of it), in their order. Read as superuser:
+        who approves is shown to requesters, who have no right on the steps."""
         steps = self.sudo().search(
             [("company_id", "in", [order.company_id.id, False])], order="sequence, id"
         )
-        return steps.filtered(lambda step: step._applies_to(order))
+        return steps.filtered(lambda step: step._applies_to(order, amount))
 
     def _get_approvers(self, requester, company):
         """Active internal users of the step's group in `company` who may decide
@@ -89,9 +90,10 @@ class SaleTerminationApprovalStep(models.Model):
             users -= requester
         return users
 
-    def _applies_to(self, order):
-        """Whether the step must approve terminating `order`: same company (or shared) and an
-        order total, converted to the company currency, at or above the threshold."""
+    def _applies_to(self, order, amount=None):
+        """Whether the step must approve terminating `order`: same company (or shared) and the
+        amount terminated (`amount`, the order total by default), converted to the company
+        currency, at or above the threshold."""
         self.ensure_one()
         if self.company_id and self.company_id != order.company_id:
             return False
@@ -99,7 +101,7 @@ class SaleTerminationApprovalStep(models.Model):
             return True
         company = order.company_id
         amount = order.currency_id._convert(
-            order.amount_total,
+            order.amount_total if amount is None else amount,
             company.currency_id,
             company,
             order.date_order or fields.Date.today(),

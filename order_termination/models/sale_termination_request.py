@@ -45,8 +45,20 @@ class SaleTerminationRequest(models.Model):
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="order_id.partner_id", store=True, string="Customer")
     currency_id = fields.Many2one(related="order_id.currency_id")
+    line_ids = fields.One2many(
+        "sale.termination.request.line",
+        "request_id",
+        "Lines to Terminate",
+        readonly=True,
+        help="A termination of part of the order: the quantities of these lines. Empty: the "
+        "whole order.",
+    )
     amount_total = fields.Monetary(
-        related="order_id.amount_total", store=True, string="Order Total"
+        "Amount Terminated",
+        compute="_compute_amount_total",
+        store=True,
+        help="The order total, or what the quantities to terminate were ordered for: the "
+        "amount the approval thresholds read.",
     )
     order_salesperson_id = fields.Many2one(
         related="order_id.user_id", store=True, string="Salesperson"
@@ -307,9 +319,25 @@ class SaleTerminationRequest(models.Model):
         ):
             raise AccessError(message)
 
+    @api.depends("order_id.amount_total", "line_ids.amount")
+    def _compute_amount_total(self):
+        for request in self:
+            request.amount_total = (
+                sum(request.line_ids.mapped("amount"))
+                if request.line_ids
+                else request.order_id.amount_total
+            )
+
+    def _get_quantities(self):
+        """``{sale line: quantity}`` of a termination of part of the order; empty otherwise."""
+        self.ensure_one()
+        return {line.sale_line_id: line.quantity for line in self.line_ids}
+
     def _get_applicable_steps(self):
         self.ensure_one()
-        return self.env["sale.termination.approval.step"]._get_applicable_to(self.order_id)
+        return self.env["sale.termination.approval.step"]._get_applicable_to(
+            self.order_id, self.amount_total
+        )
 
     def _prepare_approval_vals_list(self):
         steps = self._get_applicable_steps()

@@ -99,7 +99,10 @@ class SaleTerminationRequestExecution(models.Model):
             request = request.sudo()
         order = request.order_id
         Effect = self.env["sale.termination.purchase.effect"].with_user(user).sudo()
-        purchase_plan = Effect._plan_for_order(order.sudo())
+        quantities = {line.with_env(order.env): qty for line, qty in self._get_quantities().items()}
+        # A termination of part of the order leaves its purchases to their buyers for now:
+        # the purchase plan reads the whole order.
+        purchase_plan = [] if quantities else Effect._plan_for_order(order.sudo())
         # The request is done before the order is touched: the order's hold is then lifted
         # for this transaction only, decided from the request itself, not from a flag.
         self.sudo().write(
@@ -119,12 +122,21 @@ class SaleTerminationRequestExecution(models.Model):
         )
         # The engine's workhorse, not its RPC entry point: the reason is the termination's own
         # (the shipped "Order terminated" is archived so that nobody picks it by hand).
-        cancellations = order._cancel_with_reversal(
-            request.reason_id._get_cancel_reason(),
-            request._get_cancel_note(),
-            request.receive_returns,
-            request.refund_payments,
-        )
+        if quantities:
+            cancellations = order._cancel_lines(
+                quantities,
+                request.reason_id._get_cancel_reason(),
+                request._get_cancel_note(),
+                request.receive_returns,
+                request.refund_payments,
+            )
+        else:
+            cancellations = order._cancel_with_reversal(
+                request.reason_id._get_cancel_reason(),
+                request._get_cancel_note(),
+                request.receive_returns,
+                request.refund_payments,
+            )
         effects |= Effect._apply_plan(
             self, [item for item in purchase_plan if item["action"] != "reduce"]
         )

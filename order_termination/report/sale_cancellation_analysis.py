@@ -51,6 +51,11 @@ class SaleCancellationAnalysis(models.Model):
         readonly=True,
         help="Where the termination was requested; empty for plain cancellations.",
     )
+    scope = fields.Selection(
+        [("order", "Whole Order"), ("lines", "Lines")],
+        readonly=True,
+        help="Whether the whole order was cancelled, or quantities of some of its lines.",
+    )
     revoked = fields.Boolean(readonly=True)
     order_count = fields.Integer(
         "Orders", readonly=True, help="Counts each order once, whatever its cancellations."
@@ -63,6 +68,11 @@ class SaleCancellationAnalysis(models.Model):
     )
     amount_total = fields.Monetary(
         "Order Total", readonly=True, help="In the company currency, at the order's rate."
+    )
+    amount_cancelled = fields.Monetary(
+        readonly=True,
+        help="What was cancelled, taxes included, in the company currency: the order total, "
+        "or the amount of the cancelled quantities for a cancellation of lines.",
     )
     amount_reversed = fields.Monetary(
         readonly=True,
@@ -108,13 +118,16 @@ class SaleCancellationAnalysis(models.Model):
             tr.reason_id AS termination_reason_id,
             COALESCE(termination_reason.name, cancel_reason.name) AS reason,
             tr.origin AS origin,
+            c.scope AS scope,
             c.state = 'revoked' AS revoked,
             CASE WHEN ROW_NUMBER() OVER (
                 PARTITION BY c.order_id
                 ORDER BY c.state = 'revoked', c.date DESC, c.id DESC
             ) = 1 THEN 1 ELSE 0 END AS order_count,
             CASE WHEN c.state = 'revoked' THEN 100.0 ELSE 0.0 END AS revoke_rate,
-            c.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount_total,
+            CASE WHEN c.scope = 'lines' THEN so.amount_total ELSE c.amount_total END
+                / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount_total,
+            c.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount_cancelled,
             COALESCE(credit.amount, 0.0) AS amount_reversed,
             CASE WHEN c.state = 'revoked' THEN 0.0
                  ELSE COALESCE(fee.amount_total_signed, 0.0) END AS fee_kept,

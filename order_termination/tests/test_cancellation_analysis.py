@@ -204,3 +204,20 @@ class TestCancellationAnalysis(TerminationCase):
             .search([("order_id", "in", self.orders.ids)]),
             msg="another company's cancellations are hidden",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCancellationAnalysisLines(TerminationCase):
+    """A cancellation of lines is a row of its own, with the amount it cancelled."""
+
+    def test_line_cancellation_counts_with_its_amount(self):
+        order = self.confirmed_order(10)
+        reason = self.env.ref("order_revoke_cancel.cancel_reason_customer_request")
+        order.cancel_lines({order.order_line.id: 4}, reason)
+        Analysis = self.env["sale.cancellation.analysis"]
+        Analysis.invalidate_model()
+        row = Analysis.search([("order_id", "=", order.id)])
+        self.assertEqual(row.scope, "lines")
+        self.assertEqual(row.amount_cancelled, 400)
+        self.assertEqual(row.amount_total, order.amount_total)
+        self.assertEqual(row.order_count, 1)

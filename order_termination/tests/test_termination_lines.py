@@ -1,0 +1,71 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import TerminationCase
+
+
+@tagged("post_install", "-at_install")
+class TestTerminationOfLines(TerminationCase):
+    """A termination request may end quantities of some lines: the thresholds read the amount
+    terminated, the execution cancels those quantities, the order stays confirmed, and its
+    revoke is for termination managers."""
+
+    def approve(self, request, user=None):
+        request.with_user(user or self.warehouse_approver).action_approve()
+
+    def test_request_of_lines_reads_its_amount_and_cancels_the_quantities(self):
+        order = self.delivered_and_invoiced(qty=20)  # 2,000: the finance step applies to all
+        line = order.order_line
+        whole = self.env["sale.termination.request"].new({"order_id": order.id})
+        self.assertEqual(len(whole._get_applicable_steps()), 2, msg="whole order: both steps")
+
+        request = self.request(order, user=self.manager, quantities={str(line.id): 3})
+        self.assertEqual(request.line_ids.quantity, 3)
+        self.assertEqual(request.amount_total, 300, msg="the amount terminated")
+        self.assertEqual(
+            request.approval_ids.step_id, self.step_wh, msg="300 is below the finance threshold"
+        )
+        self.assertEqual(order.termination_state, "pending", msg="the order is held meanwhile")
+        with self.assertRaises(UserError):
+            order.with_user(self.manager).cancel_lines({line.id: 1}, self.cancel_reason())
+
+        self.approve(request)
+        self.assertEqual(request.state, "done")
+        cancellation = request.cancellation_id
+        self.assertEqual(cancellation.scope, "lines")
+        self.assertEqual(order.state, "sale", msg="the order carries on")
+        self.assertFalse(order.termination_state)
+        self.assertEqual(line.qty_cancelled, 3)
+        self.assertEqual(cancellation.return_picking_ids.move_ids.product_uom_qty, 3)
+        self.assertEqual(cancellation.credit_note_ids.amount_total, 300)
+        self.assertEqual(line.qty_invoiced, 17)
+        self.assertEqual(self.receivable(), 1700)
+
+        revoker = self.company_user(
+            "term_line_revoker",
+            "sales_team.group_sale_salesman_all_leads,order_revoke_cancel.group_revoke_cancel",
+        )
+        with self.assertRaisesRegex(AccessError, order.name):
+            cancellation.with_user(revoker).revoke("no")
+        cancellation.with_user(self.manager).revoke("Customer keeps them after all.")
+        self.assertEqual(request.state, "revoked")
+        self.assertEqual(line.qty_cancelled, 0)
+        self.assertEqual(line.qty_invoiced, 20)
+        self.assertEqual(self.receivable(), 2000)
+
+    def test_request_of_every_line_is_the_whole_order(self):
+        order = self.confirmed_order(qty=5)
+        request = self.request(order, quantities={order.order_line.id: 5})
+        self.assertFalse(request.line_ids, msg="all of it: the whole order's termination")
+        self.approve(request)
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(order.termination_state, "terminated")
+
+    def test_quantities_are_checked_when_requested(self):
+        order = self.confirmed_order(qty=5)
+        with self.assertRaisesRegex(UserError, order.name):
+            self.request(order, quantities={order.order_line.id: 6})
+        self.assertFalse(order.termination_request_ids)
+
+    def cancel_reason(self):
+        return self.env.ref("order_revoke_cancel.cancel_reason_customer_request")
