@@ -159,6 +159,7 @@ class TestEngineInvariants(
             self.steps = []
             self.cancel_snapshots = {}
             self.close_snapshots = {}
+            self.line_cancel_snapshots = {}
             self._start_history(data)
             longest = MAX_STEPS if SOAK_EXAMPLES else CI_MAX_STEPS
             n_steps = data.draw(st.integers(2, longest), label="steps")
@@ -224,6 +225,10 @@ class TestEngineInvariants(
         expected_refusal = self._expected_refusal(step, before)
         if step.kind == "cancel" and "preview" in FEATURES:
             step.impact = step.orders.with_user(self.manager).get_cancel_impact(**step.options)
+        if step.kind == "cancel_lines" and "preview" in FEATURES and not expected_refusal:
+            step.impact = step.orders.with_user(self.manager).get_line_cancel_impact(
+                {line.id: qty for line, qty in step.quantities.items()}, **step.options
+            )
         refusal = None
         try:
             with self.env.cr.savepoint():
@@ -251,6 +256,13 @@ class TestEngineInvariants(
 
     def _expected_refusal(self, step, before):
         """Why the step must be refused (contract), or False."""
+        if step.kind == "cancel_lines":
+            drafts = [
+                line
+                for line in step.quantities
+                if line.invoice_lines.move_id.filtered(lambda m: m.state == "draft")
+            ]
+            return drafts and "cancelling a line that a draft invoice bills is refused"
         if step.kind != "force_close":
             return False
         order = step.orders

@@ -7,6 +7,7 @@ invoices and money in `sale_order_accounting_reversal`, the fee in `sale_order_f
 """
 
 from odoo import models
+from odoo.tools import float_compare
 
 from ..tools import picking_demand
 
@@ -56,7 +57,19 @@ class SaleOrderCancelPlan(models.Model):
         for move, quantity in plan["reduced"].items():
             reduced[move.picking_id] = reduced.get(move.picking_id, 0.0) + quantity
         for picking, quantity in reduced.items():
-            impact.append(self._impact_line("reduce_picking", picking, quantity))
+            # Reduced to nothing, Odoo cancels the transfer.
+            emptied = all(
+                move in plan["reduced"]
+                and float_compare(
+                    plan["reduced"][move],
+                    move.product_uom_qty,
+                    precision_rounding=move.product_uom.rounding,
+                )
+                >= 0
+                for move in picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+            )
+            action = "cancel_picking" if emptied else "reduce_picking"
+            impact.append(self._impact_line(action, picking, quantity))
         for picking, quantity in plan["reversed_steps"].items():
             impact.append(self._impact_line("return_picking", picking, quantity))
         for picking, quantities in plan["returns"].items():

@@ -19,6 +19,7 @@ from ..tools import (
     check_number,
     check_text,
     lock_for_update,
+    picking_demand,
     resolve_record,
 )
 
@@ -290,9 +291,12 @@ class SaleOrderLineCancel(models.Model):
         )
         pickings_before = self.picking_ids
         open_before = pickings_before.filtered(lambda p: p.state not in ("done", "cancel"))
+        demand_before = {picking: picking_demand(picking) for picking in open_before}
         self._replan_deliveries()
         cancelled_pickings = open_before.filtered(lambda p: p.state == "cancel")
-        changed_pickings = (open_before - cancelled_pickings) | (self.picking_ids - pickings_before)
+        changed_pickings = (open_before - cancelled_pickings).filtered(
+            lambda p: p.state != "cancel" and picking_demand(p) != demand_before[p]
+        ) | (self.picking_ids - pickings_before)
         fee_invoices = self._create_fee_invoices(reason, fees)
         fee_invoice = fee_invoices.get(self.id, self.env["account.move"])
         earlier = self._get_open_earlier_credit_notes()

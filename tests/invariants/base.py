@@ -33,6 +33,7 @@ ALL_FEATURES = frozenset(
         "repair_return",  # Odoo's Return without "update quantities on SO" (to_refund off)
         "combo",  # a combo product (Odoo 18) with two storable items
         "preview",  # get_cancel_impact before a cancel = what the cancel made (one plan)
+        "cancel_lines",  # cancel quantities of random lines (cancel_lines), revoke it
     }
 )
 # Invariants that still find known differences: off unless asked for, so CI stays the
@@ -66,6 +67,8 @@ WEIGHTS = {
     "credit_note": 2,
     "cancel": 2,
     "revoke": 2,
+    "cancel_lines": 2,
+    "revoke_lines": 2,
     "repair_return": 1,
 }
 

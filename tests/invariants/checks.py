@@ -234,6 +234,96 @@ class InvariantChecks:
                 "net of discounts and write-offs",
             )
 
+    def _check_cancel_lines(self, step, before, after, delta):
+        """Cancelling quantities of lines: they are cancelled, what is left is what is planned
+        and invoiced at most, and the receivable moves by the credit notes, refunds and fee
+        only. Cancelling every line in full is the order's cancellation."""
+        order = step.orders
+        cancellation = step.result
+        if cancellation.scope == "order":
+            self._check_cancel(step, before, after, delta)
+            return
+        was, now = before["orders"][order.id], after["orders"][order.id]
+        if now["state"] != "sale":
+            raise Violation("cancel lines changed the order's state", f"state {now['state']}")
+        pending = self._pending_return_quantities(cancellation)
+        chosen = {line.id for line in step.quantities}
+        for line, qty in step.quantities.items():
+            if not _close(
+                now["lines"][line.id]["cancelled"], was["lines"][line.id]["cancelled"] + qty
+            ):
+                raise Violation(
+                    "cancel lines did not cancel the quantity",
+                    f"{self._line_name(line.id)}: qty_cancelled "
+                    f"{was['lines'][line.id]['cancelled']:g} -> "
+                    f"{now['lines'][line.id]['cancelled']:g}, cancelled {qty:g}",
+                )
+        for line_id, line in now["lines"].items():
+            left = line["ordered"] - line["cancelled"]
+            if line["invoiced"] > left + TOLERANCE and line_id in chosen:
+                raise Violation(
+                    "cancel lines left more invoiced than is still ordered",
+                    f"{self._line_name(line_id)}: qty_invoiced {line['invoiced']:g}, still "
+                    f"ordered {left:g}",
+                )
+            planned = line["delivered"] - pending.get(line_id, 0.0) + line["open_demand"]
+            if planned > left + TOLERANCE and line_id in chosen:
+                raise Violation(
+                    "cancel lines left more to deliver than is still ordered",
+                    f"{self._line_name(line_id)}: delivered {line['delivered']:g} less returns "
+                    f"coming {pending.get(line_id, 0.0):g} plus still to deliver "
+                    f"{line['open_demand']:g}, still ordered {left:g}",
+                )
+        credited = sum(cancellation.credit_note_ids.mapped("amount_total"))
+        refunded = sum(cancellation.refund_payment_ids.mapped("amount"))
+        fee = cancellation.fee_invoice_id.amount_total
+        if not cancellation.refund_payments and refunded:
+            raise Violation("refund without refund_payments", f"refunded {refunded:.2f}")
+        reversed_off = self._writeoff_reversed(cancellation)
+        expected = fee - credited + refunded + reversed_off
+        if not _close(delta, expected, self._rounding_step(order)):
+            raise Violation(
+                "cancel lines moved the receivable by other than credit notes and refunds",
+                f"receivable moved by {delta:.2f}; credit notes {credited:.2f}, refunded "
+                f"{refunded:.2f}, write-offs reversed {reversed_off:.2f}, fee {fee:.2f}",
+            )
+        self.line_cancel_snapshots[cancellation.id] = (was, credited - reversed_off - fee)
+        self._check_preview(step, cancellation)
+
+    def _pending_return_quantities(self, cancellation):
+        """{sale line id: quantity} the cancellation's returns not yet received bring back."""
+        result = defaultdict(float)
+        for move in cancellation._get_return_pickings().move_ids:
+            if move.state not in ("done", "cancel") and move.to_refund:
+                result[move.sale_line_id.id] += move.product_uom_qty
+        return result
+
+    def _check_revoke_lines(self, step, before, after, delta):
+        """Revoking a cancellation of lines puts the order back as it was before it."""
+        order = step.orders
+        for cancellation in step.result:
+            snapshot = self.line_cancel_snapshots.pop(cancellation.id, None)
+            if snapshot is None:
+                continue
+            was, credited = snapshot
+            self._check_restored("revoke", order, was, after["orders"][order.id])
+            for line_id, line in was["lines"].items():
+                if not _close(
+                    after["orders"][order.id]["lines"][line_id]["cancelled"], line["cancelled"]
+                ):
+                    raise Violation(
+                        "revoke did not restore the cancelled quantity",
+                        f"{self._line_name(line_id)}: qty_cancelled "
+                        f"{after['orders'][order.id]['lines'][line_id]['cancelled']:g}, was "
+                        f"{line['cancelled']:g}",
+                    )
+            if not _close(delta, credited, self._rounding_step(order)):
+                raise Violation(
+                    "revoke did not restore the receivable",
+                    f"receivable moved by {delta:.2f}, the cancellation of lines had moved it "
+                    f"by {-credited:.2f} net",
+                )
+
     def _check_close(self, step, before, after, delta):
         now = after["orders"][step.orders.id]
         if not now["is_closed"] or not now["locked"]:

@@ -105,6 +105,10 @@ class HistoryDrawing:
             if "hand_credit_note" in FEATURES and self._creditable_lines(order):
                 result.append(("credit_note", order))
             result.append(("cancel", order))
+            if "cancel_lines" in FEATURES and self._line_cancellable(order):
+                result.append(("cancel_lines", order))
+            if "cancel_lines" in FEATURES and order._get_last_cancellation().scope == "lines":
+                result.append(("revoke_lines", order))
             if "short_close" in FEATURES or (
                 "close" in FEATURES and all(c["ok"] for c in order.get_close_checklist())
             ):
@@ -160,6 +164,12 @@ class HistoryDrawing:
         over-invoiced (goods came back after a draft invoice) shows "to invoice" but Odoo
         answers "No items are available to invoice", as it does without these addons."""
         return any(line.qty_to_invoice > 0 for line in order.order_line)
+
+    def _line_cancellable(self, order):
+        """Lines of which at least one unit is still ordered and may be cancelled."""
+        return order.order_line.filtered(
+            lambda line: line._can_cancel_quantity() and line._get_qty_ordered_in_force() >= 1
+        ).sorted("id")
 
     def _open_invoices(self, order):
         return order.invoice_ids.filtered(
@@ -367,4 +377,40 @@ class HistoryDrawing:
             order,
             lambda: order.with_user(self.manager).reopen("Reopened by the machine"),
             kind="reopen",
+        )
+
+    def _draw_cancel_lines(self, data, order):
+        lines = list(self._line_cancellable(order))
+        chosen = data.draw(
+            st.lists(st.sampled_from(lines), min_size=1, max_size=2, unique=True), label="lines"
+        )
+        quantities = {
+            line: data.draw(st.integers(1, int(line._get_qty_ordered_in_force())), label="qty")
+            for line in chosen
+        }
+        receive = data.draw(st.booleans(), label="receive_returns")
+        refund = data.draw(st.booleans(), label="refund_payments")
+        what = ", ".join(f"{qty} x {line.product_id.name}" for line, qty in quantities.items())
+        step = Step(
+            f"{self._label(order)}: cancel lines {what} (receive_returns={receive}, "
+            f"refund_payments={refund})",
+            order,
+            lambda: order.with_user(self.manager).cancel_lines(
+                {line.id: qty for line, qty in quantities.items()},
+                self.reason,
+                receive_returns=receive,
+                refund_payments=refund,
+            ),
+            kind="cancel_lines",
+        )
+        step.options = {"receive_returns": receive, "refund_payments": refund}
+        step.quantities = quantities
+        return step
+
+    def _draw_revoke_lines(self, data, order):
+        return Step(
+            f"{self._label(order)}: revoke the last cancellation of lines",
+            order,
+            lambda: order.with_user(self.manager).revoke_cancel(note="Revoked by the machine"),
+            kind="revoke_lines",
         )

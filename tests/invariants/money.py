@@ -199,6 +199,22 @@ class MoneyChecks:
         made = defaultdict(lambda: defaultdict(float))
         for picking in cancellation.cancelled_picking_ids:
             made["cancel_picking"][picking.id] += sum(picking.move_ids.mapped("product_uom_qty"))
+        for picking in cancellation.reduced_picking_ids:
+            made["reduce_picking"][picking.id] += 0.0
+            if not picking.return_id and picking.move_ids.move_orig_ids.filtered(
+                lambda m, picking=picking: (
+                    m.state == "done" and m.location_dest_id == picking.location_id
+                )
+            ):
+                # Odoo's transfer back to stock of what a done step had brought on the way:
+                # previewed as a return of that step.
+                done_step = picking.move_ids.move_orig_ids.picking_id.sorted("id")[-1:]
+                made["return_picking"][done_step.id] += sum(
+                    picking.move_ids.filtered(lambda m: m.state != "cancel").mapped(
+                        "product_uom_qty"
+                    )
+                )
+                made["reduce_picking"].pop(picking.id)
         for picking in cancellation.return_picking_ids:
             made["return_picking"][picking.return_id.id] += sum(
                 picking.move_ids.filtered(lambda m: m.state != "cancel").mapped("product_uom_qty")
@@ -224,7 +240,7 @@ class MoneyChecks:
             previewed["refund_payment"] = {None: sum(previewed["refund_payment"].values())}
         self._match_split_drafts(previewed["cancel_invoice"], made["cancel_invoice"])
         for action in sorted(set(previewed) | set(made)):
-            if action in ("notify_purchase", "cancel_picking"):
+            if action in ("notify_purchase", "cancel_picking", "reduce_picking"):
                 # Only the documents are compared for these (the quantity of a cancelled
                 # picking is its demand, the amount of a cancelled invoice its total).
                 want, got = set(previewed.get(action, {})), set(made.get(action, {}))
