@@ -344,9 +344,14 @@ class SaleOrderLine(models.Model):
         # customer too: sale_stock still counts the done step they came from.
         reduced = self.order_id.cancellation_ids.reduced_picking_ids
         if reduced:
+            # Only the step sale_stock counts (the first one, its triggering rule): a chain of
+            # such transfers (Output to Packing, then Packing to stock) brings the goods back
+            # once.
+            counted = self._get_outgoing_incoming_moves(strict=False)[0].rule_id
             for move in self.move_ids.filtered(
                 lambda m: (
                     m.state != "cancel"
+                    and m.rule_id in counted
                     and m.picking_id in reduced
                     and not m.origin_returned_move_id
                     and m.location_id.usage == "internal"

@@ -181,8 +181,8 @@ class TestCancelLines(OrderEndOfLifeCase):
         self.assertEqual(
             self.actions(impact),
             [
+                ("cancel_picking", 4.0, False),
                 ("credit_note", False, 500.0),
-                ("customer_credit", False, 0.0) if False else ("reduce_picking", 4.0, False),
                 ("return_picking", 1.0, False),
             ],
         )
@@ -290,3 +290,41 @@ class TestCancelLines(OrderEndOfLifeCase):
         self.assertEqual(order.order_line.qty_delivered, 3)
         self.assertEqual(order.order_line.qty_invoiced, 3)
         self.assertEqual(self.receivable(), 300, msg="3 at 100 still due")
+
+    @users("orc_sales_manager")
+    def test_three_steps_packed_quantity_goes_back_through_both_steps(self):
+        self.warehouse.sudo().delivery_steps = "pick_pack_ship"
+        order = self.confirmed_order([(self.storable, 5)]).with_user(self.env.user)
+        line = order.order_line
+        self.validate(self.open_picking(order, self.warehouse.pick_type_id).sudo())
+        self.validate(self.open_picking(order, self.warehouse.pack_type_id).sudo())
+        before = order.picking_ids
+
+        impact = order.get_line_cancel_impact({line.id: 3})
+        self.assertEqual(
+            self.actions(impact),
+            [
+                ("reduce_picking", 3.0, False),
+                ("return_picking", 3.0, False),
+                ("return_picking", 3.0, False),
+            ],
+            msg="the ship reduced; pack and pick sent back",
+        )
+        cancellation = order.cancel_lines({line.id: 3}, self.reason)
+        back = order.picking_ids - before
+        self.assertEqual(len(back), 2, msg="Output to Packing, then Packing to stock")
+        for picking in back.sorted("id"):
+            self.validate(picking.sudo())
+        self.validate(self.open_picking(order, self.warehouse.out_type_id).sudo())
+        self.assertEqual(line.qty_delivered, 2)
+        self.assertEqual(
+            self.stock_by_location(),
+            {"stock": 998, "packing": 0, "output": 0, "customers": 2},
+        )
+        line._action_launch_stock_rule()
+        self.assertFalse(
+            order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")),
+            msg="nothing is procured again while the cancellation is in force",
+        )
+        cancellation.revoke()
+        self.assertEqual(self.open_demand(order, self.warehouse.pick_type_id), 3, msg="3, not 6")

@@ -201,14 +201,21 @@ class MoneyChecks:
             made["cancel_picking"][picking.id] += sum(picking.move_ids.mapped("product_uom_qty"))
         for picking in cancellation.reduced_picking_ids:
             made["reduce_picking"][picking.id] += 0.0
-            if not picking.return_id and picking.move_ids.move_orig_ids.filtered(
-                lambda m, picking=picking: (
-                    m.state == "done" and m.location_dest_id == picking.location_id
+            # Odoo's transfer back of what a done step had brought on the way (the other way
+            # round): previewed as a return of that step.
+            done_step = cancellation.order_id.picking_ids.filtered(
+                lambda p, picking=picking: (
+                    p.state == "done"
+                    and not p.return_id
+                    and p.location_id == picking.location_dest_id
+                    and p.location_dest_id == picking.location_id
                 )
+            ).sorted("id")[-1:]
+            if (
+                not picking.return_id
+                and done_step
+                and picking not in cancellation.return_picking_ids
             ):
-                # Odoo's transfer back to stock of what a done step had brought on the way:
-                # previewed as a return of that step.
-                done_step = picking.move_ids.move_orig_ids.picking_id.sorted("id")[-1:]
                 made["return_picking"][done_step.id] += sum(
                     picking.move_ids.filtered(lambda m: m.state != "cancel").mapped(
                         "product_uom_qty"
