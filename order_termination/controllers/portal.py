@@ -149,8 +149,11 @@ class TerminationPortal(CustomerPortal):
             reason = int(reason_id or 0)
         except ValueError:
             reason = 0
+        quantities = _portal_quantities(kwargs)
         try:
-            order_sudo._portal_request_termination(reason, comment, request.env.user)
+            order_sudo._portal_request_termination(
+                reason, comment, request.env.user, quantities=quantities
+            )
         except UserError:
             order_sudo.invalidate_recordset()
             pending = order_sudo._portal_get_termination_request().state in ("draft", "to_approve")
@@ -161,3 +164,20 @@ class TerminationPortal(CustomerPortal):
         if access_token:
             params["access_token"] = access_token
         return request.redirect(f"{order_sudo.access_url}?{url_encode(params)}")
+
+
+def _portal_quantities(params):
+    """``{line id: quantity}`` from the form's ``qty_<line id>`` fields that hold a number more
+    than zero, or None (the whole order). Anything else is left out: the model checks what is
+    left (lines of the order, at most what is still ordered)."""
+    quantities = {}
+    for key, value in params.items():
+        if not key.startswith("qty_") or not key[4:].isdigit():
+            continue
+        try:
+            qty = float(value)
+        except (TypeError, ValueError):
+            continue
+        if qty > 0 and qty == qty and qty != float("inf"):
+            quantities[int(key[4:])] = qty
+    return quantities or None

@@ -5,7 +5,7 @@ Apart because these methods trust nothing: the portal controller calls them as s
 the order it opened, so every condition is checked here explicitly.
 """
 
-from odoo import models
+from odoo import Command, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.order_revoke_cancel.tools import check_text, lock_for_update
@@ -74,7 +74,14 @@ class SaleOrderPortal(models.Model):
             self.name,
         )
 
-    def _portal_request_termination(self, reason_id, comment, customer_user):
+    def _portal_get_termination_lines(self):
+        """The lines a customer may choose quantities of on the portal request form."""
+        self.ensure_one()
+        return self.order_line.filtered(
+            lambda line: line._can_cancel_quantity() and line._get_qty_ordered_in_force() > 0
+        )
+
+    def _portal_request_termination(self, reason_id, comment, customer_user, quantities=None):
         """Create and submit the termination request the customer asked for on the portal:
         origin 'portal', the comment as customer message, no customer confirmation (the
         customer asked), then the normal approvals. Everything is checked here (setting,
@@ -114,9 +121,19 @@ class SaleOrderPortal(models.Model):
             customer=self.partner_id.display_name,
             order=self.name,
         )
+        # Checked as any request's (lines of this order, at most what is still ordered).
+        line_quantities = self._get_termination_quantities(quantities)
         vals = self._prepare_termination_request_vals(reason, description, False, False, False)
         vals.update(
-            {"user_id": requester.id, "origin": "portal", "customer_message": comment or False}
+            {
+                "user_id": requester.id,
+                "origin": "portal",
+                "customer_message": comment or False,
+                "line_ids": [
+                    Command.create(line_vals)
+                    for line_vals in self._prepare_termination_request_line_vals(line_quantities)
+                ],
+            }
         )
         with self.env.cr.savepoint():
             # Safe: the customer's access to the order was proven by the controller and every

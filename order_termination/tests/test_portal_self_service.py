@@ -1,6 +1,7 @@
 import re
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -296,3 +297,80 @@ class TestPortalSelfService(TerminationCase, HttpCase):
         page = self.page(token=self.token).text
         self.assertNotIn("termination_request_status", page, msg="only the customer's own request")
         self.assertNotIn("The customer moved abroad.", page, msg="internal description hidden")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalSelfServiceLines(TerminationCase, HttpCase):
+    """The customer may choose quantities of some lines: the request ends only those."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.portal_termination_request = True
+        cls.reason_portal = cls.env["sale.termination.reason"].create(
+            {"name": "Only part of it", "customer_selectable": True}
+        )
+        cls.portal_user = new_test_user(
+            cls.env,
+            login="self_service_lines_customer",
+            password="self_service_lines_customer",
+            groups="base.group_portal",
+            partner_id=cls.partner_a.id,
+        )
+
+    page = TestPortalSelfService.page
+    csrf = TestPortalSelfService.csrf
+    requests = TestPortalSelfService.requests
+    assertRedirect = TestPortalSelfService.assertRedirect
+
+    def setUp(self):
+        super().setUp()
+        self.order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner_a.id,
+                "user_id": self.requester.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.storable.id, "product_uom_qty": 5, "price_unit": 100}
+                    ),
+                    Command.create(
+                        {"product_id": self.service.id, "product_uom_qty": 2, "price_unit": 50}
+                    ),
+                ],
+            }
+        )
+        self.order.action_confirm()
+        self.url = f"/my/orders/{self.order.id}"
+        self.token = self.order._portal_ensure_token()
+
+    def post_lines(self, quantities):
+        data = {
+            "reason_id": str(self.reason_portal.id),
+            "comment": "Only part of it.",
+            "csrf_token": self.csrf(),
+            **{f"qty_{line.id}": str(qty) for line, qty in quantities.items()},
+        }
+        return self.url_open(
+            f"/my/orders/{self.order.id}/request_termination", data=data, allow_redirects=False
+        )
+
+    def test_customer_chooses_quantities(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        chairs = self.order.order_line.filtered(lambda line: line.product_id == self.storable)
+        page = self.page().text
+        self.assertIn(f'name="qty_{chairs.id}"', page, msg="the form offers the lines")
+        response = self.post_lines({chairs: 2})
+        self.assertRedirect(response, "termination_message=requested")
+        request = self.requests()
+        self.assertEqual(request.line_ids.sale_line_id, chairs)
+        self.assertEqual(request.line_ids.quantity, 2)
+        self.assertEqual(request.amount_total, 200)
+        page = self.page().text
+        self.assertIn("Only these quantities", page, msg="the request's page shows them")
+
+    def test_too_much_is_refused_politely(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        chairs = self.order.order_line.filtered(lambda line: line.product_id == self.storable)
+        response = self.post_lines({chairs: 9})
+        self.assertRedirect(response, "termination_message=refused")
+        self.assertFalse(self.requests())
