@@ -308,10 +308,11 @@ class SaleOrderTermination(models.Model):
         """Extend order_revoke_cancel: revoking a terminated order undoes an approved
         decision, for termination managers only."""
         self.ensure_one()
-        cancellation = cancellation or self._get_last_cancellation()
-        # A termination of lines leaves the order confirmed: its cancellation tells it.
+        # A termination of lines leaves the order confirmed: its cancellation tells it. Read
+        # as superuser: the refusal must name the order to a user who may not read it.
+        last = cancellation or self.sudo()._get_last_cancellation()
         executed = self.sudo().termination_request_ids.filtered(
-            lambda r: r.state == "done" and r.cancellation_id == cancellation
+            lambda r: r.state == "done" and r.cancellation_id == last
         )
         if (
             (self.termination_state == "terminated" or executed)
