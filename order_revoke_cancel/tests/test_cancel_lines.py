@@ -328,3 +328,28 @@ class TestCancelLines(OrderEndOfLifeCase):
         )
         cancellation.revoke()
         self.assertEqual(self.open_demand(order, self.warehouse.pick_type_id), 3, msg="3, not 6")
+
+    @users("orc_sales_manager")
+    def test_shared_paid_invoice_credits_only_this_orders_quantity(self):
+        order_a = self.confirmed_order([(self.storable, 4)]).with_user(self.env.user)
+        order_b = self.confirmed_order([(self.storable, 6)]).with_user(self.env.user)
+        for order in order_a | order_b:
+            self.deliver(order.sudo())
+        invoice = (order_a | order_b).sudo()._create_invoices()
+        invoice.action_post()
+        self.pay(invoice)
+        self.assertEqual(invoice.amount_total, 1000)
+
+        cancellation = order_a.cancel_lines(
+            {order_a.order_line.id: 1}, self.reason, refund_payments=True, receive_returns=True
+        )
+
+        credit_note = cancellation.credit_note_ids
+        self.assertEqual(credit_note.amount_total, 100)
+        self.assertEqual(
+            credit_note.invoice_line_ids.sale_line_ids, order_a.order_line, msg="A's line only"
+        )
+        self.assertEqual(cancellation.refund_payment_ids.amount, 100)
+        self.assertEqual(order_a.order_line.qty_invoiced, 3)
+        self.assertEqual(order_b.order_line.qty_invoiced, 6, msg="the other order untouched")
+        self.assertEqual(self.receivable(), 0)
