@@ -111,11 +111,12 @@ class SaleOrderCancelPurchase(models.Model):
         purchase_stock lowers a confirmed receipt only while the removed quantity's
         destination moves are open. The effects are kept in the plan until the ledger is
         written (`_reverse_documents`)."""
-        super()._apply_cancel_plan_before_cancel(options, plans)
+        res = super()._apply_cancel_plan_before_cancel(options, plans)
         for order in self:
             plan = plans[order.id]
             items = [i for i in plan.get("purchase_effects", []) if i["action"] == "reduce"]
             plan["purchase_effects_done"] = order._apply_purchase_effects(items)
+        return res
 
     def _reverse_documents(self, options, plans=None):
         """Cancel the purchases that served only the order and notify the buyers of the others,
