@@ -29,6 +29,7 @@
         "views/sale_termination_request_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
+        "views/sale_order_cancellation_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_termination_portal_templates.xml",
         "report/sale_cancellation_analysis_views.xml",

@@ -176,6 +176,7 @@ class SaleOrderCancel(models.Model):
         orders._check_reversal_rights(options, plans)
         orders._split_shared_draft_invoices()
         ledger_vals = orders._prepare_cancellation_vals(options)
+        orders._apply_cancel_plan_before_cancel(options, plans)
         res = super()._action_cancel()
         # Returns are created after super(): sale_stock cancels every open picking of the order.
         for order_id, documents in orders._reverse_documents(options, plans).items():
@@ -199,6 +200,11 @@ class SaleOrderCancel(models.Model):
                 }
             )
         return res
+
+    def _apply_cancel_plan_before_cancel(self, options, plans):
+        """Extension hook: apply what of the cancel `plans` (``{order id: plan}``) must change
+        while the orders' deliveries are still open, before core cancels them (the rest is
+        applied in `_reverse_documents`). Nothing here by default."""
 
     def _get_cancel_options(self):
         """The options cancel_with_reversal opened for these orders; none on other paths

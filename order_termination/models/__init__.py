@@ -11,6 +11,7 @@ from . import sale_termination_request_execution
 from . import sale_termination_request_demo
 from . import sale_termination_approval
 from . import sale_termination_purchase_effect
+from . import sale_order_cancel_purchase
 from . import sale_order
 from . import sale_order_termination
 from . import sale_order_portal

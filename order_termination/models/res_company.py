@@ -31,6 +31,21 @@ class ResCompany(models.Model):
         "reason offered to customers; the request then goes through the approvals.",
     )
 
+    cancel_purchase_effect = fields.Selection(
+        [
+            ("apply", "Cancel or reduce them"),
+            ("notify", "Only notify their buyers"),
+        ],
+        string="Purchases of a Cancelled Order",
+        default="apply",
+        required=True,
+        help="What cancelling an order does to the purchase orders made for it (make-to-order, "
+        "dropship): cancel the requests for quotation and unreceived lines that served only "
+        "this order or reduce its share of them, notifying the buyers of what was received or "
+        "billed; or only notify the buyers, as Odoo does. A termination always cancels or "
+        "reduces them.",
+    )
+
     @api.constrains("auto_close_days")
     def _check_auto_close_days(self):
         for company in self:

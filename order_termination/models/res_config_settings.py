@@ -11,3 +11,6 @@ class ResConfigSettings(models.TransientModel):
     portal_termination_request = fields.Boolean(
         related="company_id.portal_termination_request", readonly=False
     )
+    cancel_purchase_effect = fields.Selection(
+        related="company_id.cancel_purchase_effect", readonly=False
+    )

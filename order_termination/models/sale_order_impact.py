@@ -10,6 +10,12 @@ from markupsafe import Markup
 from odoo import models
 
 from odoo.addons.order_revoke_cancel.tools import format_quantity
+from odoo.addons.order_revoke_cancel.tools.call_scope import call_scope
+
+from .sale_order_cancel_purchase import TERMINATION_PURCHASE_SCOPE
+
+# Impact actions on internal purchase documents, never shown to the customer.
+PURCHASE_ACTIONS = ("notify_purchase", "cancel_purchase", "reduce_purchase")
 
 
 class SaleOrderImpact(models.Model):
@@ -26,13 +32,16 @@ class SaleOrderImpact(models.Model):
         internal documents (purchases) are left out."""
         self.ensure_one()
         lines = []
-        impact = self.sudo().get_cancel_impact(
-            receive_returns=receive_returns,
-            refund_payments=refund_payments,
-            reason=reason._get_cancel_reason() if reason else None,
-        )
+        # A termination always applies its purchase effects, whatever the company's setting.
+        previewed = {self.id: self.env["sale.termination.request"]}
+        with call_scope(self.env, TERMINATION_PURCHASE_SCOPE, previewed):
+            impact = self.sudo().get_cancel_impact(
+                receive_returns=receive_returns,
+                refund_payments=refund_payments,
+                reason=reason._get_cancel_reason() if reason else None,
+            )
         for item in impact:
-            if customer and item["action"] == "notify_purchase":
+            if customer and item["action"] in PURCHASE_ACTIONS:
                 continue
             lines.append(self._describe_impact(item))
         return lines
@@ -57,7 +66,17 @@ class SaleOrderImpact(models.Model):
                 "%s already paid stays on your account as credit.", amount
             ),
             "notify_purchase": self.env._(
-                "Purchase %s is cancelled or reduced, or its buyer is asked to act.", item["name"]
+                "The buyer of purchase %s is asked to act.", item["name"]
+            ),
+            "cancel_purchase": self.env._(
+                "Purchase %(purchase)s is cancelled (%(qty)s units).",
+                purchase=item["name"],
+                qty=format_quantity(self.env, item["quantity"]),
+            ),
+            "reduce_purchase": self.env._(
+                "Purchase %(purchase)s is reduced by %(qty)s units.",
+                purchase=item["name"],
+                qty=format_quantity(self.env, item["quantity"]),
             ),
             "fee_invoice": self.env._("A cancellation fee of %s is invoiced.", amount),
         }

@@ -3,22 +3,29 @@ from odoo.tools import float_compare, float_is_zero
 
 
 class SaleTerminationPurchaseEffect(models.Model):
-    """What a termination did to a purchase order, kept so buyers and auditors see it.
+    """What a cancellation or a termination did to a purchase order, kept so buyers and
+    auditors see it.
 
-    The purchase cascade is planned and applied here, in one place: `_plan_for_order` says
-    what terminating an order does to each linked purchase, `_apply_plan` does it and records
-    one effect per change. Effects are evidence: users only read them (read-only access
+    The one purchase-effect engine of both: `_plan_for_order` says what cancelling (or
+    terminating) an order does to each linked purchase, `_apply_plan` does it and records one
+    effect per change. A cancellation reaches it through its cancel plan (key
+    ``purchase_effects``, see `sale_order_cancel_purchase.py`), a termination through the
+    cancellation it executes. Effects are evidence: users only read them (read-only access
     rights); `_apply_plan` writes them as superuser.
     """
 
     _name = "sale.termination.purchase.effect"
-    _description = "Effect of an Order Termination on a Purchase"
+    _description = "Effect of an Order Cancellation or Termination on a Purchase"
     _order = "id"
 
-    request_id = fields.Many2one(
-        "sale.termination.request", required=True, ondelete="cascade", index=True
+    request_id = fields.Many2one("sale.termination.request", ondelete="cascade", index=True)
+    cancellation_id = fields.Many2one(
+        "sale.order.cancellation", ondelete="cascade", index=True, readonly=True
     )
-    company_id = fields.Many2one(related="request_id.company_id", store=True)
+    order_id = fields.Many2one(
+        "sale.order", compute="_compute_order_id", store=True, index=True, readonly=True
+    )
+    company_id = fields.Many2one(related="order_id.company_id", store=True)
     purchase_id = fields.Many2one("purchase.order", required=True)
     purchase_name = fields.Char(related="purchase_id.name", store=True, string="Purchase Reference")
     purchase_line_id = fields.Many2one("purchase.order.line")
@@ -35,12 +42,19 @@ class SaleTerminationPurchaseEffect(models.Model):
     new_qty = fields.Float("Quantity After", digits="Product Unit of Measure")
     note = fields.Text()
 
+    @api.depends("request_id.order_id", "cancellation_id.order_id")
+    def _compute_order_id(self):
+        for effect in self:
+            effect.order_id = (
+                effect.cancellation_id.order_id or effect.request_id.order_id or effect.order_id
+            )
+
     # ------------------------------------------------------------------
     # Plan
     # ------------------------------------------------------------------
     @api.model
     def _plan_for_order(self, order):
-        """What terminating `order` does to each linked purchase order, as a list of
+        """What cancelling or terminating `order` does to each linked purchase order, as a list of
         `{'action', 'purchase', 'lines': [(purchase line, share)]}`: cancel it (every line
         served only this order, nothing received or billed), reduce this order's share of its
         lines, or leave it and notify the buyer. Read before anything changes."""
@@ -105,38 +119,42 @@ class SaleTerminationPurchaseEffect(models.Model):
     # Apply
     # ------------------------------------------------------------------
     @api.model
-    def _apply_plan(self, request, plan):
-        """Carry out `plan` for `request`; return the effects recorded."""
+    def _apply_plan(self, order, plan, request=None):
+        """Carry out `plan` (items of `_plan_for_order`) for the cancellation of `order`, or
+        for its termination by `request`; return the effects recorded."""
         vals_list = []
         for item in plan:
             if item["action"] == "cancel":
-                vals_list += self._purchase_cancel(request, item)
+                vals_list += self._purchase_cancel(order, item, request)
             elif item["action"] == "reduce":
-                vals_list += self._purchase_reduce(request, item)
+                vals_list += self._purchase_reduce(order, item, request)
             else:
-                vals_list += self._purchase_notify(request, item)
+                vals_list += self._purchase_notify(order, item, request)
         for vals in vals_list:
-            vals["request_id"] = request.id
+            vals["order_id"] = order.id
+            vals["request_id"] = request.id if request else False
         # Effects are evidence nobody writes directly (read-only access rights): recorded
-        # as superuser, for the request whose execution was authorised by its caller.
+        # as superuser, for the cancellation its caller was allowed to make.
         return self.sudo().create(vals_list).with_env(self.env)
 
     @api.model
-    def _purchase_cancel(self, request, item):
+    def _purchase_cancel(self, order, item, request=None):
         purchase = item["purchase"]
         previous = [
             (line, line.product_qty) for line in purchase.order_line if not line.display_type
         ]
         purchase.button_cancel()
-        purchase.message_post(
-            body=self.env._(
+        if request:
+            body = self.env._(
                 "Cancelled by the termination %(request)s of %(order)s.",
                 request=request.name,
-                order=request.order_name,
+                order=order.name,
             )
-        )
+        else:
+            body = self.env._("Cancelled by the cancellation of %s.", order.name)
+        purchase.message_post(body=body)
         # One effect per line, with the quantity it had: "before 5, after 0", not a blank row.
-        note = self.env._("Every line served only %s.", request.order_name)
+        note = self.env._("Every line served only %s.", order.name)
         return [
             {
                 "purchase_id": purchase.id,
@@ -151,7 +169,7 @@ class SaleTerminationPurchaseEffect(models.Model):
         ]
 
     @api.model
-    def _purchase_reduce(self, request, item):
+    def _purchase_reduce(self, order, item, request=None):
         vals_list = []
         for line, share in item["lines"]:
             previous = line.product_qty
@@ -165,34 +183,48 @@ class SaleTerminationPurchaseEffect(models.Model):
                     "previous_qty": previous,
                     "new_qty": line.product_qty,
                     "note": self.env._(
-                        "Share of %s removed; the rest serves other orders.", request.order_name
+                        "Share of %s removed; the rest serves other orders.", order.name
                     ),
                 }
             )
-        item["purchase"].message_post(
-            body=self.env._(
+        if request:
+            body = self.env._(
                 "Quantities of %(order)s removed by the termination %(request)s.",
-                order=request.order_name,
+                order=order.name,
                 request=request.name,
             )
-        )
+        else:
+            body = self.env._("Quantities of %s removed by its cancellation.", order.name)
+        item["purchase"].message_post(body=body)
         return vals_list
 
     @api.model
-    def _purchase_notify(self, request, item):
+    def _purchase_notify(self, order, item, request=None):
         purchase = item["purchase"]
-        note = self.env._(
-            "%(order)s was terminated (%(request)s), but goods of %(purchase)s were already "
-            "received or billed, so the purchase was left unchanged. Decide with the vendor "
-            "whether to return the goods or keep them in stock, and adjust the bill if needed.",
-            order=request.order_name,
-            request=request.name,
-            purchase=purchase.name,
-        )
+        if request:
+            note = self.env._(
+                "%(order)s was terminated (%(request)s), but goods of %(purchase)s were "
+                "already received or billed, so the purchase was left unchanged. Decide with "
+                "the vendor whether to return the goods or keep them in stock, and adjust the "
+                "bill if needed.",
+                order=order.name,
+                request=request.name,
+                purchase=purchase.name,
+            )
+            summary = self.env._("Terminated order %s: review this purchase", order.name)
+        else:
+            note = self.env._(
+                "%(order)s was cancelled, but goods of %(purchase)s were already received or "
+                "billed, so the purchase was left unchanged. Decide with the vendor whether to "
+                "return the goods or keep them in stock, and adjust the bill if needed.",
+                order=order.name,
+                purchase=purchase.name,
+            )
+            summary = self.env._("Cancelled order %s: review this purchase", order.name)
         purchase.activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=(purchase.user_id or self.env.user).id,
-            summary=self.env._("Terminated order %s: review this purchase", request.order_name),
+            summary=summary,
             note=note,
         )
         return [{"purchase_id": purchase.id, "action": "notify", "note": note}]

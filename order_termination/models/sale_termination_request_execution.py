@@ -10,6 +10,10 @@ from markupsafe import Markup
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.order_revoke_cancel.tools.call_scope import call_scope
+
+from .sale_order_cancel_purchase import TERMINATION_PURCHASE_SCOPE
+
 
 class SaleTerminationRequestExecution(models.Model):
     _inherit = "sale.termination.request"  # pylint: disable=consider-merging-classes-inherited
@@ -91,18 +95,15 @@ class SaleTerminationRequestExecution(models.Model):
         sales, stock, accounting and purchase documents the approver may not access, so it
         runs as superuser under `user`. Without approval lines, it keeps `user`'s own rights
         and the order's lock rules. The purchase cascade is the termination's defined
-        consequence on documents salesmen may not change: it always runs as superuser.
+        consequence on documents salesmen may not change: it always runs as superuser
+        (`sale.order._apply_purchase_effects`).
         """
         self.ensure_one()
         request = self.with_user(user)
         if self.approval_ids:
             request = request.sudo()
         order = request.order_id
-        Effect = self.env["sale.termination.purchase.effect"].with_user(user).sudo()
         quantities = {line.with_env(order.env): qty for line, qty in self._get_quantities().items()}
-        # A termination of part of the order leaves its purchases to their buyers for now:
-        # the purchase plan reads the whole order.
-        purchase_plan = [] if quantities else Effect._plan_for_order(order.sudo())
         # The request is done before the order is touched: the order's hold is then lifted
         # for this transaction only, decided from the request itself, not from a flag.
         self.sudo().write(
@@ -113,38 +114,32 @@ class SaleTerminationRequestExecution(models.Model):
             }
         )
         self.approval_ids.sudo()._unlink_activities()
-        # Shares are removed before the order's deliveries are cancelled: purchase_stock lowers
-        # a confirmed receipt only while the removed quantity's destination moves are open.
-        # Whole purchases are cancelled after, so their cancellation does not turn the order's
-        # deliveries into make-to-stock moves first.
-        effects = Effect._apply_plan(
-            self, [item for item in purchase_plan if item["action"] == "reduce"]
-        )
         # The engine's workhorse, not its RPC entry point: the reason is the termination's own
-        # (the shipped "Order terminated" is archived so that nobody picks it by hand).
-        if quantities:
-            cancellations = order._cancel_lines(
-                quantities,
-                request.reason_id._get_cancel_reason(),
-                request._get_cancel_note(),
-                request.receive_returns,
-                request.refund_payments,
-            )
-        else:
-            cancellations = order._cancel_with_reversal(
-                request.reason_id._get_cancel_reason(),
-                request._get_cancel_note(),
-                request.receive_returns,
-                request.refund_payments,
-            )
-        effects |= Effect._apply_plan(
-            self, [item for item in purchase_plan if item["action"] != "reduce"]
-        )
+        # (the shipped "Order terminated" is archived so that nobody picks it by hand). The
+        # purchase cascade is the cancellation's purchase effects (sale_order_cancel_purchase),
+        # applied for a termination whatever the company's setting and recorded on both; a
+        # termination of lines (`cancel_lines`) leaves the purchases to their buyers for now.
+        with call_scope(self.env, TERMINATION_PURCHASE_SCOPE, {order.id: self}):
+            if quantities:
+                cancellations = order._cancel_lines(
+                    quantities,
+                    request.reason_id._get_cancel_reason(),
+                    request._get_cancel_note(),
+                    request.receive_returns,
+                    request.refund_payments,
+                )
+            else:
+                cancellations = order._cancel_with_reversal(
+                    request.reason_id._get_cancel_reason(),
+                    request._get_cancel_note(),
+                    request.receive_returns,
+                    request.refund_payments,
+                )
         self.sudo().write({"cancellation_id": cancellations[:1].id})
         request._notify_terminated()
         if self.origin == "portal":
             self.sudo()._send_customer_outcome()
-        return effects
+        return self.purchase_effect_ids
 
     def _record_execution_failure(self, error, user):
         """Write why the execution failed on the request and ask the termination managers to

@@ -242,6 +242,17 @@ class MoneyChecks:
                 made["customer_credit"][invoice_id] += credit_note.amount_residual
         for payment in cancellation.refund_payment_ids:
             made["refund_payment"][None] += payment.amount
+        # order_termination's purchase effects (cancel_purchase_effect = 'apply'): the quantity
+        # each purchase lost, per purchase; the buyers notified are compared as documents below.
+        purchase_actions = {"cancel": "cancel_purchase", "reduce": "reduce_purchase"}
+        effects = (
+            cancellation._fields.get("purchase_effect_ids") and cancellation.purchase_effect_ids
+        )
+        for effect in effects or ():
+            if effect.action in purchase_actions:
+                made[purchase_actions[effect.action]][effect.purchase_id.id] += (
+                    effect.previous_qty - effect.new_qty
+                )
         # Refunds are compared in total: a payment names no invoice of its own.
         if "refund_payment" in previewed:
             previewed["refund_payment"] = {None: sum(previewed["refund_payment"].values())}
@@ -280,6 +291,8 @@ class MoneyChecks:
     def _preview_name(self, action, res_id):
         if res_id is None:
             return "in total"
+        if action.endswith("purchase"):
+            return self.env["purchase.order"].browse(res_id).display_name
         model = "stock.picking" if action.endswith("picking") else "account.move"
         return self.env[model].browse(res_id).display_name
 

@@ -1,0 +1,153 @@
+"""Purchases on a plain cancel: the cancel plan of order_revoke_cancel extended with the purchase
+effects of `sale.termination.purchase.effect`, the one engine for cancellations and
+terminations.
+
+With the company's `cancel_purchase_effect = 'apply'` (and always while a termination executes)
+the plan gets a ``purchase_effects`` key, `_plan_for_order`'s items; the preview renders them
+(`cancel_purchase`, `reduce_purchase`, `notify_purchase`) and the cancellation applies them:
+shares are removed while the order's deliveries are still open, whole purchases are cancelled
+and buyers notified after. With `notify` purchases are left as Odoo leaves them (its own
+activities, previewed by order_revoke_cancel as `notify_purchase`).
+"""
+
+from odoo import Command, fields, models
+
+from odoo.addons.order_revoke_cancel.tools.call_scope import get_call_scope
+
+# Name of the call scope in which a termination hands its request to the cancellation it
+# executes (``{order id: request}``; an empty request while it is only previewed).
+TERMINATION_PURCHASE_SCOPE = "order_termination_purchase_effects"
+
+
+class SaleOrderCancellationPurchase(models.Model):
+    _inherit = "sale.order.cancellation"
+
+    purchase_effect_ids = fields.One2many(
+        "sale.termination.purchase.effect",
+        "cancellation_id",
+        string="Purchase Effects",
+        readonly=True,
+        copy=False,
+    )
+
+
+class SaleOrderCancelPurchase(models.Model):
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------
+    # Plan
+    # ------------------------------------------------------------------
+    def _get_terminating_request(self):
+        """The termination request executing this order's cancellation now, if any (an empty
+        request while a termination is only previewed); None outside a termination."""
+        self.ensure_one()
+        return get_call_scope(self.env, TERMINATION_PURCHASE_SCOPE, {}).get(self.id)
+
+    def _applies_purchase_effects(self):
+        """Whether cancelling this order changes the purchases made for it (a pure predicate):
+        a termination always does, a cancellation as its company says."""
+        self.ensure_one()
+        if self._get_terminating_request() is not None:
+            return True
+        return self.company_id.cancel_purchase_effect == "apply"
+
+    def _prepare_cancel_plan(self, fee=0.0, reason=None):
+        """Extend the cancel plan with ``'purchase_effects'``: what the cancellation does to
+        each purchase made for the order (`sale.termination.purchase.effect._plan_for_order`
+        items; empty when the company leaves purchases to their buyers). Purchases it plans
+        for are no longer among the ``'purchases'`` only notified."""
+        plan = super()._prepare_cancel_plan(fee=fee, reason=reason)
+        plan["purchase_effects"] = []
+        if not self._applies_purchase_effects():
+            return plan
+        # A salesman may not read purchase lines (odoo/odoo#121079): the purchases made for
+        # this order are planned as superuser. Planning only reads; what it plans is applied
+        # only by the cancellation its caller is allowed to make (`_apply_purchase_effects`).
+        effects = self.env["sale.termination.purchase.effect"].sudo()._plan_for_order(self.sudo())
+        plan["purchase_effects"] = effects
+        planned = self.env["purchase.order"].union(*(item["purchase"] for item in effects))
+        plan["purchases"] = plan["purchases"].filtered(lambda p: p.id not in planned.ids)
+        return plan
+
+    def _get_cancel_plan_impact(self, plan, refund_payments=False, reason=None):
+        impact = super()._get_cancel_plan_impact(
+            plan, refund_payments=refund_payments, reason=reason
+        )
+        for item in plan.get("purchase_effects", []):
+            impact += self._get_purchase_effect_impact(item)
+        return impact
+
+    def _get_purchase_effect_impact(self, item):
+        """Preview lines of one purchase effect item: one per purchase line cancelled (its
+        quantity) or reduced (the share removed), one per purchase whose buyer is notified.
+        Every line names the purchase order (`model`, `res_id`), so that it can be opened."""
+        purchase = item["purchase"]
+        if item["action"] == "notify":
+            return [self._impact_line("notify_purchase", purchase)]
+        if item["action"] == "cancel":
+            action = "cancel_purchase"
+            quantities = [
+                (line, line.product_qty) for line in purchase.order_line if not line.display_type
+            ]
+        else:
+            action = "reduce_purchase"
+            quantities = item["lines"]
+        lines = []
+        for line, quantity in quantities:
+            impact = self._impact_line(action, purchase, quantity)
+            impact["name"] = self.env._(
+                "%(purchase)s: %(product)s",
+                purchase=purchase.name,
+                product=line.product_id.display_name or line.name,
+            )
+            lines.append(impact)
+        return lines
+
+    # ------------------------------------------------------------------
+    # Apply
+    # ------------------------------------------------------------------
+    def _apply_cancel_plan_before_cancel(self, options, plans):
+        """Remove this order's shares of the purchases while its deliveries are still open:
+        purchase_stock lowers a confirmed receipt only while the removed quantity's
+        destination moves are open. The effects are kept in the plan until the ledger is
+        written (`_reverse_documents`)."""
+        res = super()._apply_cancel_plan_before_cancel(options, plans)
+        for order in self:
+            plan = plans[order.id]
+            items = [i for i in plan.get("purchase_effects", []) if i["action"] == "reduce"]
+            plan["purchase_effects_done"] = order._apply_purchase_effects(items)
+        return res
+
+    def _reverse_documents(self, options, plans=None):
+        """Cancel the purchases that served only the order and notify the buyers of the others,
+        after core cancelled the deliveries (so that cancelling a purchase does not turn the
+        order's deliveries into make-to-stock moves first); every purchase effect goes on the
+        cancellation's ledger."""
+        plans = plans or {order.id: order._prepare_cancel_plan() for order in self}
+        documents = super()._reverse_documents(options, plans)
+        for order in self:
+            plan = plans[order.id]
+            items = [i for i in plan.get("purchase_effects", []) if i["action"] != "reduce"]
+            effects = plan.get("purchase_effects_done") or order._no_purchase_effect()
+            effects |= order._apply_purchase_effects(items)
+            documents[order.id]["purchase_effect_ids"] = [Command.set(effects.ids)]
+        return documents
+
+    def _no_purchase_effect(self):
+        return self.env["sale.termination.purchase.effect"]
+
+    def _apply_purchase_effects(self, items):
+        """Apply purchase effect `items` of this order's plan; return the effects recorded."""
+        self.ensure_one()
+        if not items:
+            return self._no_purchase_effect()
+        request = self._get_terminating_request()
+        # Salesmen may neither read nor change purchase documents (odoo/odoo#121079). Changing
+        # the purchases the plan found for this order, and only those, is the defined
+        # consequence of the cancellation its caller was allowed to make: as superuser.
+        effects = (
+            self.env["sale.termination.purchase.effect"]
+            .sudo()
+            ._apply_plan(self.sudo(), items, request=request.sudo() if request else None)
+        )
+        return effects.with_env(self.env)

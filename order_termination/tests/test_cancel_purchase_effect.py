@@ -1,0 +1,359 @@
+"""Purchases on a plain cancel (issue 15.3): with the company's `cancel_purchase_effect` at
+`apply`, every cancellation does to the purchases made for the order what a termination does,
+previews it, records it on its ledger, and its revoke lets procurement buy again."""
+
+from odoo import Command
+from odoo.tests import Form, tagged
+
+from .common import TerminationCase
+
+PURCHASE_ACTIONS = ("cancel_purchase", "reduce_purchase", "notify_purchase")
+
+
+@tagged("post_install", "-at_install")
+class TestCancelPurchaseEffect(TerminationCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        (cls.step_wh | cls.step_fin).active = False
+        cls.step_wh.active = True
+        mto_route = cls.env.ref("stock.route_warehouse0_mto")
+        mto_route.active = True
+        mto_route.rule_ids.procure_method = "make_to_order"
+        buy_route = cls.env.ref("purchase_stock.route_warehouse0_buy")
+        cls.vendor = cls.env["res.partner"].create({"name": "Desk Vendor"})
+        cls.buyer = cls.company_user("cpe_buyer", "purchase.group_purchase_user")
+        seller = [Command.create({"partner_id": cls.vendor.id, "price": 40.0})]
+        cls.mto_product = cls.env["product.product"].create(
+            {
+                "name": "Made-to-order desk",
+                "type": "consu",
+                "is_storable": True,
+                "invoice_policy": "order",
+                "taxes_id": [Command.clear()],
+                "route_ids": [Command.set((mto_route | buy_route).ids)],
+                "seller_ids": seller,
+            }
+        )
+        # Dropship as stock_dropshipping ships it (not installed here): bought from the vendor
+        # for the sale line, shipped by the vendor straight to the customer.
+        customers = cls.env.ref("stock.stock_location_customers")
+        dropship_type = cls.warehouse.in_type_id.copy(
+            {
+                "name": "Dropship (test)",
+                "sequence_code": "DSX",
+                "default_location_src_id": cls.env.ref("stock.stock_location_suppliers").id,
+                "default_location_dest_id": customers.id,
+            }
+        )
+        cls.dropship_route = cls.env["stock.route"].create(
+            {
+                "name": "Dropship (test)",
+                "sale_selectable": True,
+                "company_id": cls.company.id,
+                "rule_ids": [
+                    Command.create(
+                        {
+                            "name": "Vendor to customer",
+                            "action": "buy",
+                            "location_src_id": dropship_type.default_location_src_id.id,
+                            "location_dest_id": customers.id,
+                            "picking_type_id": dropship_type.id,
+                            "company_id": cls.company.id,
+                        }
+                    )
+                ],
+            }
+        )
+        cls.dropship_product = cls.env["product.product"].create(
+            {
+                "name": "Dropshipped lamp",
+                "type": "consu",
+                "invoice_policy": "order",
+                "taxes_id": [Command.clear()],
+                "seller_ids": [Command.create({"partner_id": cls.vendor.id, "price": 20.0})],
+            }
+        )
+        cls.company.cancel_purchase_effect = "apply"
+        # `reason` is a termination reason in these tests: cancellations take a cancel reason.
+        cls.cancel_reason = cls.env.ref("order_revoke_cancel.cancel_reason_customer_request")
+
+    # ---- helpers -------------------------------------------------------------------------------
+    def order_for(self, user, qty, product=None, route=None):
+        """A confirmed order of `user` (its salesperson) for `qty` units of `product`."""
+        line = {"product_id": (product or self.mto_product).id, "product_uom_qty": qty}
+        if route:
+            line["route_id"] = route.id
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner_a.id,
+                "user_id": user.id,
+                "order_line": [Command.create({**line, "price_unit": 100.0})],
+            }
+        )
+        order.action_confirm()
+        return order
+
+    def purchases(self, order):
+        return order.sudo()._get_purchase_orders().with_env(self.env)
+
+    def purchase_impact(self, order, user):
+        """The purchase lines of the cancel preview, as `user` sees them:
+        {(action, purchase id): quantity}."""
+        impact = order.with_user(user).get_cancel_impact()
+        previewed = {}
+        for item in impact:
+            if item["action"] in PURCHASE_ACTIONS:
+                self.assertEqual(item["model"], "purchase.order", msg="the line opens a purchase")
+                key = (item["action"], item["res_id"])
+                previewed[key] = previewed.get(key, 0.0) + (item["quantity"] or 0.0)
+        return previewed
+
+    def assertPreviewWasDone(self, previewed, cancellation):
+        """What the preview listed for the purchases is what the cancellation's ledger says."""
+        actions = {"cancel": "cancel_purchase", "reduce": "reduce_purchase"}
+        made = {}
+        for effect in cancellation.sudo().purchase_effect_ids:
+            key = (actions.get(effect.action, "notify_purchase"), effect.purchase_id.id)
+            qty = effect.previous_qty - effect.new_qty if effect.action != "notify" else 0.0
+            made[key] = made.get(key, 0.0) + qty
+        self.assertEqual(previewed, made, msg="the preview lists exactly what was done")
+
+    def cancel_in_wizard(self, order, user):
+        action = order.with_user(user).action_cancel()
+        wizard = Form.from_action(self.env(user=user), action)
+        wizard.cancel_reason_id = self.cancel_reason
+        wizard.save().action_cancel()
+        return order.cancellation_ids[:1]
+
+    # ---- apply ---------------------------------------------------------------------------------
+    def test_salesman_cancel_cancels_the_rfq(self):
+        order = self.order_for(self.salesman, 4)
+        purchase = self.purchases(order)
+        self.assertEqual(purchase.state, "draft", msg="the order made a request for quotation")
+        previewed = self.purchase_impact(order, self.salesman)
+        self.assertEqual(
+            previewed,
+            {("cancel_purchase", purchase.id): 4.0},
+            msg="the salesman's preview says the RFQ of 4 units is cancelled",
+        )
+
+        cancellation = self.cancel_in_wizard(order, self.salesman)
+
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(purchase.state, "cancel", msg="the RFQ is cancelled")
+        effects = cancellation.with_user(self.salesman).purchase_effect_ids
+        self.assertEqual(
+            [(e.action, e.purchase_name, e.previous_qty, e.new_qty) for e in effects],
+            [("cancel", purchase.name, 4.0, 0.0)],
+            msg="the salesman reads on the ledger what was done to the purchase",
+        )
+        self.assertFalse(effects.request_id, msg="a cancellation, no termination")
+        self.assertPreviewWasDone(previewed, cancellation)
+
+    def test_manager_cancel_reduces_a_shared_rfq(self):
+        order_a = self.order_for(self.sales_manager, 4)
+        order_b = self.order_for(self.sales_manager, 3)
+        purchase = self.purchases(order_a)
+        self.assertEqual(purchase, self.purchases(order_b), msg="one RFQ buys for both orders")
+        self.assertEqual(purchase.order_line.product_qty, 7)
+        previewed = self.purchase_impact(order_a, self.sales_manager)
+        self.assertEqual(previewed, {("reduce_purchase", purchase.id): 4.0})
+
+        cancellation = order_a.with_user(self.sales_manager).cancel_with_reversal(
+            self.cancel_reason
+        )
+
+        self.assertEqual(purchase.state, "draft", msg="the shared RFQ is kept")
+        self.assertEqual(purchase.order_line.product_qty, 3, msg="only order B's share is left")
+        effect = cancellation.purchase_effect_ids
+        self.assertEqual((effect.action, effect.previous_qty, effect.new_qty), ("reduce", 7, 3))
+        self.assertEqual(order_b.state, "sale", msg="the other order is untouched")
+        self.assertPreviewWasDone(previewed, cancellation)
+
+    def test_mass_cancel_reduces_a_confirmed_shared_purchase(self):
+        order_a = self.order_for(self.salesman, 4)
+        order_b = self.order_for(self.salesman, 3)
+        purchase = self.purchases(order_a)
+        purchase.button_confirm()
+        previewed = self.purchase_impact(order_a, self.salesman)
+        wizard = (
+            self.env["sale.mass.cancel.orders"]
+            .with_user(self.salesman)
+            .with_context(active_model="sale.order", active_ids=order_a.ids)
+            .create({"cancel_reason_id": self.cancel_reason.id})
+        )
+
+        wizard.action_mass_cancel()
+
+        self.assertEqual(order_a.state, "cancel")
+        self.assertEqual(purchase.state, "purchase", msg="the confirmed purchase stays")
+        self.assertEqual(purchase.order_line.product_qty, 3, msg="order A's 4 units are removed")
+        receipt_qty = sum(
+            purchase.picking_ids.move_ids.filtered(lambda m: m.state != "cancel").mapped(
+                "product_uom_qty"
+            )
+        )
+        self.assertEqual(receipt_qty, 3, msg="the receipt expects only order B's share")
+        self.assertEqual(order_b.state, "sale")
+        result = wizard.result_line_ids.filtered(lambda r: r.action == "reduce_purchase")
+        self.assertEqual(
+            (result.res_id, result.quantity),
+            (purchase.id, 4.0),
+            msg="the mass cancel's result lists the reduction",
+        )
+        self.assertPreviewWasDone(previewed, order_a.cancellation_ids)
+
+    def test_partly_shared_purchase_line_is_reduced_by_the_share(self):
+        """A purchase line bought for this order and a stock need (a larger quantity typed in
+        by the buyer) keeps what does not serve this order."""
+        order = self.order_for(self.salesman, 4)
+        purchase = self.purchases(order)
+        purchase.order_line.product_qty = 10
+        previewed = self.purchase_impact(order, self.salesman)
+        self.assertEqual(previewed, {("reduce_purchase", purchase.id): 4.0})
+
+        cancellation = order.with_user(self.salesman).cancel_with_reversal(self.cancel_reason)
+
+        self.assertEqual(purchase.state, "draft")
+        self.assertEqual(purchase.order_line.product_qty, 6, msg="the 6 units for stock stay")
+        self.assertPreviewWasDone(previewed, cancellation)
+
+    def test_received_purchase_is_kept_and_its_buyer_notified(self):
+        order = self.order_for(self.salesman, 4)
+        purchase = self.purchases(order)
+        purchase.user_id = self.buyer
+        purchase.button_confirm()
+        self.pick_all(purchase.picking_ids).button_validate()
+        previewed = self.purchase_impact(order, self.salesman)
+        self.assertEqual(previewed, {("notify_purchase", purchase.id): 0.0})
+
+        cancellation = order.with_user(self.salesman).cancel_with_reversal(self.cancel_reason)
+
+        self.assertEqual(purchase.state, "purchase", msg="the received purchase is kept")
+        self.assertEqual(purchase.order_line.product_qty, 4, msg="its quantity is unchanged")
+        self.assertEqual(cancellation.purchase_effect_ids.action, "notify")
+        activity = purchase.activity_ids.filtered(
+            lambda a: a.user_id == self.buyer and order.name in (a.summary or "")
+        )
+        self.assertEqual(len(activity), 1, msg="the buyer is asked to act, once")
+        self.assertIn("cancelled", activity.note, msg="the buyer reads that it was cancelled")
+        self.assertPreviewWasDone(previewed, cancellation)
+
+    def test_dropship_purchase_is_cancelled(self):
+        order = self.order_for(
+            self.salesman, 2, product=self.dropship_product, route=self.dropship_route
+        )
+        purchase = self.purchases(order)
+        self.assertEqual(
+            purchase.order_line.sale_line_id, order.order_line, msg="bought for the sale line"
+        )
+        purchase.button_confirm()
+        self.assertEqual(
+            purchase.picking_ids.location_dest_id,
+            self.env.ref("stock.stock_location_customers"),
+            msg="the vendor ships to the customer",
+        )
+        previewed = self.purchase_impact(order, self.salesman)
+        self.assertEqual(previewed, {("cancel_purchase", purchase.id): 2.0})
+
+        cancellation = self.cancel_in_wizard(order, self.salesman)
+
+        self.assertEqual(purchase.state, "cancel", msg="the dropship purchase is cancelled")
+        self.assertEqual(purchase.picking_ids.mapped("state"), ["cancel"])
+        self.assertPreviewWasDone(previewed, cancellation)
+
+    # ---- notify --------------------------------------------------------------------------------
+    def test_notify_setting_leaves_the_purchase(self):
+        self.company.cancel_purchase_effect = "notify"
+        order = self.order_for(self.salesman, 4)
+        purchase = self.purchases(order)
+        impact = order.with_user(self.salesman).get_cancel_impact()
+        self.assertEqual(
+            [(i["action"], i["res_id"]) for i in impact if i["action"] in PURCHASE_ACTIONS],
+            [("notify_purchase", purchase.id)],
+            msg="the buyer hears of it, nothing more",
+        )
+
+        cancellation = order.with_user(self.salesman).cancel_with_reversal(self.cancel_reason)
+
+        self.assertEqual(purchase.state, "draft", msg="the RFQ stays as Odoo leaves it")
+        self.assertEqual(purchase.order_line.product_qty, 4)
+        self.assertFalse(cancellation.purchase_effect_ids)
+
+    def test_termination_applies_whatever_the_setting(self):
+        self.company.cancel_purchase_effect = "notify"
+        order = self.confirmed_order(qty=4, product=self.mto_product)
+        purchase = self.purchases(order)
+        request = self.request(order)
+        lines = order.with_user(self.requester)._get_termination_impact_lines(
+            reason=request.reason_id
+        )
+        self.assertIn(
+            f"Purchase {purchase.name}: {self.mto_product.display_name} is cancelled (4",
+            " ".join(lines),
+            msg="the termination's preview names the purchase it cancels",
+        )
+        request.with_user(self.warehouse_approver).action_approve()
+        self.assertEqual(request.state, "done")
+        self.assertEqual(purchase.state, "cancel", msg="terminating cancels the purchase")
+        effect = request.purchase_effect_ids
+        self.assertEqual(effect.action, "cancel")
+        self.assertEqual(
+            effect.cancellation_id, request.cancellation_id, msg="on the cancellation's ledger too"
+        )
+        customer_lines = order._get_termination_impact_lines(
+            customer=True, reason=request.reason_id
+        )
+        self.assertFalse(
+            [line for line in customer_lines if purchase.name in line],
+            msg="the customer reads nothing of the purchase",
+        )
+
+    # ---- revoke --------------------------------------------------------------------------------
+    def test_revoke_buys_again_with_a_new_rfq(self):
+        order = self.order_for(self.salesman, 4)
+        purchase = self.purchases(order)
+        order.with_user(self.salesman).cancel_with_reversal(self.cancel_reason)
+        self.assertEqual(purchase.state, "cancel")
+
+        order.with_user(self.sales_manager).revoke_cancel("The customer wants the desk after all.")
+
+        self.assertEqual(order.state, "sale")
+        again = self.purchases(order).filtered(lambda p: p.state != "cancel")
+        self.assertEqual(len(again), 1, msg="procurement buys again")
+        self.assertNotEqual(again, purchase, msg="on a new RFQ")
+        self.assertEqual((again.state, again.order_line.product_qty), ("draft", 4))
+
+    def test_revoke_restores_the_reduced_rfq_line(self):
+        order_a = self.order_for(self.salesman, 4)
+        self.order_for(self.salesman, 3)
+        purchase = self.purchases(order_a)
+        order_a.with_user(self.salesman).cancel_with_reversal(self.cancel_reason)
+        self.assertEqual(purchase.order_line.product_qty, 3)
+
+        order_a.with_user(self.sales_manager).revoke_cancel()
+
+        self.assertEqual(
+            self.purchases(order_a).filtered(lambda p: p.state != "cancel"),
+            purchase,
+            msg="the order is bought on the same RFQ again",
+        )
+        self.assertEqual(purchase.order_line.product_qty, 7, msg="the reduced line is restored")
+
+    def test_revoke_after_a_confirmed_reduction_buys_on_a_new_rfq(self):
+        order_a = self.order_for(self.salesman, 4)
+        self.order_for(self.salesman, 3)
+        purchase = self.purchases(order_a)
+        purchase.button_confirm()
+        order_a.with_user(self.salesman).cancel_with_reversal(self.cancel_reason)
+
+        order_a.with_user(self.sales_manager).revoke_cancel()
+
+        self.assertEqual(purchase.order_line.product_qty, 3, msg="the confirmed one is as left")
+        new = self.purchases(order_a) - purchase
+        self.assertEqual(
+            (new.state, new.order_line.product_qty),
+            ("draft", 4),
+            msg="a confirmed purchase is not changed by procurement: a new RFQ buys order A's 4",
+        )
