@@ -18,8 +18,8 @@ class SaleOrderCancelLinesLine(models.TransientModel):
         compute="_compute_quantities",
         help="Ordered, less what earlier cancellations of lines took off.",
     )
-    qty_delivered = fields.Float(related="sale_line_id.qty_delivered")
-    qty_invoiced = fields.Float(related="sale_line_id.qty_invoiced")
+    qty_delivered = fields.Float(related="sale_line_id.qty_delivered", string="Delivered")
+    qty_invoiced = fields.Float(related="sale_line_id.qty_invoiced", string="Invoiced")
     quantity = fields.Float("To Cancel", digits="Product Unit of Measure")
 
     @api.depends("sale_line_id")

@@ -59,6 +59,10 @@ registry.category("web_tour.tours").add("order_cancel_lines_tour", {
             run: "click",
         },
         {
+            content: "The reason's dropdown is closed",
+            trigger: "body:not(:has(.o-autocomplete--dropdown-menu))",
+        },
+        {
             content: "The preview says the delivery is reduced",
             trigger: ".modal .o_field_widget[name=impact_line_ids] .o_data_row:contains(Reduce delivery):contains(/OUT/)",
         },
