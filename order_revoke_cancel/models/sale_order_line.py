@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_compare, float_is_zero, float_round
 
 
@@ -21,6 +21,32 @@ class SaleOrderLine(models.Model):
         "keeps the ordered quantity; what is still to deliver and to invoice is the ordered "
         "quantity less this one.",
     )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any("qty_cancelled" in vals for vals in vals_list):
+            self._raise_qty_cancelled_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "qty_cancelled" in vals:
+            self._raise_qty_cancelled_write()
+        return super().write(vals)
+
+    def _raise_qty_cancelled_write(self):
+        """`qty_cancelled` is what the cancellations in force say: computed from the ledger,
+        never written (Odoo stores its value without `write`). A value sent over RPC would
+        cancel quantities without a cancellation, nothing to revoke, nothing credited."""
+        raise AccessError(
+            self.env._(
+                "The cancelled quantity of %s is set by its cancellations only: use Cancel "
+                "Lines, or revoke a cancellation.",
+                ", ".join(self.order_id.mapped("name")) or self.env._("an order line"),
+            )
+        )
 
     @api.constrains("product_uom_qty", "qty_cancelled")
     def _check_qty_cancelled(self):

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged, users
 
@@ -353,3 +354,14 @@ class TestCancelLines(OrderEndOfLifeCase):
         self.assertEqual(order_a.order_line.qty_invoiced, 3)
         self.assertEqual(order_b.order_line.qty_invoiced, 6, msg="the other order untouched")
         self.assertEqual(self.receivable(), 0)
+
+    @users("orc_sales_manager")
+    def test_cancelled_quantity_cannot_be_written(self):
+        order = self.two_line_order().with_user(self.env.user)
+        with self.assertRaises(AccessError):
+            self.chair_line(order).write({"qty_cancelled": 5})
+        with self.assertRaises(AccessError):
+            order.write(
+                {"order_line": [Command.update(self.chair_line(order).id, {"qty_cancelled": 5})]}
+            )
+        self.assertEqual(self.open_demand(order), 10)
