@@ -48,7 +48,7 @@ CLOSED_LINE_FROZEN_FIELDS = frozenset(
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _inherit = "sale.order.line"  # pylint: disable=consider-merging-classes-inherited
 
     is_closed = fields.Boolean("Closed", readonly=True, copy=False, index=True)
     close_date = fields.Datetime("Closed On", readonly=True, copy=False)
@@ -108,7 +108,10 @@ class SaleOrderLine(models.Model):
     def create(self, vals_list):
         methods = self._get_line_state_field_methods()
         check_state_write(self.browse(), {name for vals in vals_list for name in vals}, methods)
-        return super().create(vals_list)
+        lines = super().create(vals_list)
+        # And on the created lines, so that defaults (context, ir.default) count too.
+        check_state_write(lines, [name for name in methods if any(lines.mapped(name))], methods)
+        return lines
 
     def write(self, vals):
         check_state_write(self, vals, self._get_line_state_field_methods())

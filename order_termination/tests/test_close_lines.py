@@ -100,6 +100,10 @@ class TestCloseLines(TerminationCase):
         with self.assertRaises(AccessError):
             chair.with_user(self.manager).write({"close_user_id": self.manager.id})
         self.assertFalse(chair.is_closed, msg="nothing written")
+        with self.assertRaises(AccessError, msg="nor through a context default"):
+            self.env["sale.order.line"].with_context(default_is_closed=True).create(
+                {"order_id": order.id, "product_id": self.desk.id, "product_uom_qty": 1}
+            )
 
     # ---- one-step warehouse ---------------------------------------------------------------------
     def test_manager_closes_one_line_settled_at_delivered(self):
@@ -391,3 +395,37 @@ class TestCloseLines(TerminationCase):
         self.assertEqual((chair.qty_delivered, chair.qty_invoiced), (4, 10), msg="as before")
         self.assertAlmostEqual(self.receivable(), 1500.0, msg="receivable as before")
         self.assertBalanced(invoice | chair.invoice_lines.move_id)
+
+    # ---- wizards --------------------------------------------------------------------------------
+    def test_wizards_preview_close_and_reopen(self):
+        order, invoice = self.two_line_order()
+        chair, _desk = self.lines(order)
+        as_manager = order.with_user(self.manager)
+        self.assertTrue(as_manager.can_close_lines, msg="Close Lines shows for the manager")
+        self.assertFalse(as_manager.can_reopen_lines, msg="nothing to reopen yet")
+        action = as_manager.action_close_lines()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.manager)
+            .with_context(action["context"])
+            .create({"line_ids": [Command.set(chair.ids)], "reason_id": self.close_reason.id})
+        )
+        preview = str(wizard.impact_html)
+        self.assertIn(invoice.name, preview, msg="the preview names the credited invoice")
+        self.assertIn("600", preview, msg="and the amount")
+
+        wizard.action_close_lines()
+
+        self.assertTrue(chair.is_closed, msg="closed by the wizard")
+        self.assertTrue(as_manager.can_reopen_lines, msg="Reopen Lines shows")
+        action = as_manager.action_reopen_lines()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.manager)
+            .with_context(action["context"])
+            .create({"note": "Chairs after all."})
+        )
+        self.assertEqual(wizard.line_ids, chair, msg="the closed lines are proposed")
+        wizard.action_reopen_lines()
+        self.assertFalse(chair.is_closed, msg="reopened by the wizard")
+        self.assertEqual(chair.qty_invoiced, 10, msg="invoiced as before")
