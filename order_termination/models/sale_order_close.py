@@ -16,6 +16,7 @@ from odoo.tools import float_compare, format_datetime
 from odoo.addons.order_revoke_cancel.tools import (
     check_bool,
     check_text,
+    format_quantity,
     lock_for_update,
     picking_demand,
     resolve_record,
@@ -424,6 +425,63 @@ class SaleOrderClose(models.Model):
             impact.append(self._impact_line("return_picking", picking, sum(quantities.values())))
         impact += self._get_credit_impact(refund_payments, credits=plan["credits"])
         return impact
+
+    def _describe_close_impact(self, item):
+        """One sentence for a staff user per preview line of a close."""
+        amount = (item["amount"] and self.currency_id.format(item["amount"])) or ""
+        qty = format_quantity(self.env, item["quantity"] or 0.0)
+        messages = {
+            "cancel_picking": self.env._(
+                "Transfer %(picking)s (%(qty)s units) is cancelled.", picking=item["name"], qty=qty
+            ),
+            "reduce_picking": self.env._(
+                "%(qty)s units of the closed lines are taken out of transfer %(picking)s.",
+                picking=item["name"],
+                qty=qty,
+            ),
+            "return_picking": self.env._(
+                "%(qty)s units picked with %(picking)s go back to stock.",
+                picking=item["name"],
+                qty=qty,
+            ),
+            "credit_note": self.env._(
+                "Invoice %(invoice)s is credited for %(amount)s.",
+                invoice=item["name"],
+                amount=amount,
+            ),
+            "reverse_writeoff": self.env._(
+                "The discount or write-off on %(invoice)s is reversed for %(amount)s.",
+                invoice=item["name"],
+                amount=amount,
+            ),
+            "refund_payment": self.env._("%s already paid is refunded to the customer.", amount),
+            "customer_credit": self.env._(
+                "%s already paid stays on the customer's account as credit.", amount
+            ),
+            "close_order": self.env._(
+                "Every product line is then closed or cancelled: %s is closed.", self.name
+            ),
+        }
+        return messages.get(item["action"], item["name"])
+
+    def _get_short_close_impact_html(self, refund_payments=False):
+        """The close wizard's preview of a forced close of the whole order: the sentences of
+        `_get_short_close_impact` on the plan `close(force=True)` applies."""
+        self.ensure_one()
+        return self._render_close_impact(
+            self._get_short_close_impact(self._prepare_short_close_plan(), refund_payments),
+            self.env._(
+                "Nothing is open or invoiced beyond what was delivered: the order is simply closed."
+            ),
+        )
+
+    def _render_close_impact(self, items, empty):
+        """Preview lines of a close as an HTML list of sentences (`empty` when none)."""
+        if not items:
+            return Markup("<p>%s</p>") % empty
+        return Markup("<ul>%s</ul>") % Markup("").join(
+            Markup("<li>%s</li>") % self._describe_close_impact(item) for item in items
+        )
 
     def _apply_short_close_plan(self, plan, refund_payments=False):
         """Do what `plan` says (see `_prepare_short_close_plan`). Open transfers and moves are

@@ -17,7 +17,6 @@ from odoo.addons.order_revoke_cancel.tools import (
     check_bool,
     check_one,
     check_text,
-    format_quantity,
     lock_for_update,
 )
 from odoo.addons.order_revoke_cancel.tools.call_scope import (
@@ -464,21 +463,27 @@ class SaleOrderLineClose(models.Model):
         self.ensure_one()
         if not lines:
             return self.env._("Choose the lines of %s to close.", self.name)
-        for check, message in (
-            (
-                lambda line: not line._is_closable_line(),
-                "%(lines)s of %(order)s cannot be closed on their own: only product and service "
-                "lines are closed line by line.",
-            ),
-            (lambda line: line.is_closed, "%(lines)s of %(order)s are already closed."),
-            (
-                lambda line: line._is_fully_cancelled(),
+        names = self._get_close_line_names
+        wrong = lines.filtered(lambda line: not line._is_closable_line())
+        if wrong:
+            return self.env._(
+                "%(lines)s of %(order)s cannot be closed on their own: only product and "
+                "service lines are closed line by line.",
+                lines=names(wrong),
+                order=self.name,
+            )
+        wrong = lines.filtered("is_closed")
+        if wrong:
+            return self.env._(
+                "%(lines)s of %(order)s are already closed.", lines=names(wrong), order=self.name
+            )
+        wrong = lines.filtered(lambda line: line._is_fully_cancelled())
+        if wrong:
+            return self.env._(
                 "%(lines)s of %(order)s are cancelled in full: there is nothing left to close.",
-            ),
-        ):
-            wrong = lines.filtered(check)
-            if wrong:
-                return self.env._(message, lines=self._get_close_line_names(wrong), order=self.name)
+                lines=names(wrong),
+                order=self.name,
+            )
         drafts = self.invoice_ids.filtered(
             lambda m: m.state == "draft" and m.invoice_line_ids.sale_line_ids & lines
         )
@@ -662,44 +667,6 @@ class SaleOrderLineClose(models.Model):
             impact.append(self._impact_line("close_order", self, False, False))
         return impact
 
-    def _describe_close_impact(self, item):
-        """One sentence for a staff user per preview line of a close."""
-        amount = (item["amount"] and self.currency_id.format(item["amount"])) or ""
-        qty = format_quantity(self.env, item["quantity"] or 0.0)
-        messages = {
-            "cancel_picking": self.env._(
-                "Transfer %(picking)s (%(qty)s units) is cancelled.", picking=item["name"], qty=qty
-            ),
-            "reduce_picking": self.env._(
-                "%(qty)s units of the closed lines are taken out of transfer %(picking)s.",
-                picking=item["name"],
-                qty=qty,
-            ),
-            "return_picking": self.env._(
-                "%(qty)s units picked with %(picking)s go back to stock.",
-                picking=item["name"],
-                qty=qty,
-            ),
-            "credit_note": self.env._(
-                "Invoice %(invoice)s is credited for %(amount)s.",
-                invoice=item["name"],
-                amount=amount,
-            ),
-            "reverse_writeoff": self.env._(
-                "The discount or write-off on %(invoice)s is reversed for %(amount)s.",
-                invoice=item["name"],
-                amount=amount,
-            ),
-            "refund_payment": self.env._("%s already paid is refunded to the customer.", amount),
-            "customer_credit": self.env._(
-                "%s already paid stays on the customer's account as credit.", amount
-            ),
-            "close_order": self.env._(
-                "Every product line is then closed or cancelled: %s is closed.", self.name
-            ),
-        }
-        return messages.get(item["action"], item["name"])
-
     def _get_close_lines_impact_html(self, lines, refund_payments=False):
         """The wizard's preview: the sentences of `get_close_lines_impact`, or why not."""
         self.ensure_one()
@@ -707,14 +674,12 @@ class SaleOrderLineClose(models.Model):
         if message:
             return Markup("<p>%s</p>") % message
         plan = self._prepare_short_close_plan(lines)
-        items = self._get_close_lines_plan_impact(plan, lines, refund_payments)
-        if not items:
-            return Markup("<p>%s</p>") % self.env._(
+        return self._render_close_impact(
+            self._get_close_lines_plan_impact(plan, lines, refund_payments),
+            self.env._(
                 "Nothing is open or invoiced beyond what was delivered: the lines are simply "
                 "marked closed."
-            )
-        return Markup("<ul>%s</ul>") % Markup("").join(
-            Markup("<li>%s</li>") % self._describe_close_impact(item) for item in items
+            ),
         )
 
     def _post_close_lines_message(self, lines, reason, note, done):

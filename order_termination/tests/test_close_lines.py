@@ -429,3 +429,28 @@ class TestCloseLines(TerminationCase):
         wizard.action_reopen_lines()
         self.assertFalse(chair.is_closed, msg="reopened by the wizard")
         self.assertEqual(chair.qty_invoiced, 10, msg="invoiced as before")
+
+    def test_close_wizard_previews_the_whole_short_close(self):
+        """The order's forced close reads the same plan: preview = execution."""
+        order, invoice = self.two_line_order()
+        backorder = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        wizard = (
+            self.env["sale.order.close.wizard"]
+            .with_user(self.manager)
+            .create({"order_id": order.id, "reason_id": self.close_reason.id})
+        )
+        self.assertTrue(wizard.force, msg="only a short close works")
+        preview = str(wizard.impact_html)
+        self.assertIn(backorder.name, preview, msg="the backorder is named")
+        self.assertIn(invoice.name, preview, msg="and the credited invoice")
+        impact = order._get_short_close_impact(order._prepare_short_close_plan())
+        self.assertEqual(
+            [(i["action"], i["res_id"], i["quantity"], i["amount"]) for i in impact],
+            [("cancel_picking", backorder.id, 7, False), ("credit_note", invoice.id, False, 700)],
+            msg="6 chairs and 1 desk not delivered",
+        )
+
+        wizard.action_close()
+
+        self.assertEqual(backorder.state, "cancel", msg="as previewed")
+        self.assertEqual(order.close_credit_note_ids.amount_total, 700.0, msg="as previewed")
