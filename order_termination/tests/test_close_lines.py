@@ -407,7 +407,7 @@ class TestCloseLines(TerminationCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"line_ids": [Command.set(chair.ids)], "reason_id": self.close_reason.id})
         )
         preview = str(wizard.impact_html)
@@ -422,7 +422,7 @@ class TestCloseLines(TerminationCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"note": "Chairs after all."})
         )
         self.assertEqual(wizard.line_ids, chair, msg="the closed lines are proposed")
