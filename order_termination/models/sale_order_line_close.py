@@ -272,6 +272,7 @@ class SaleOrderLineClose(models.Model):
         # Its credit notes are the close's own documents (see HOLD_ENGINE_SCOPE).
         with self._hold_engine_scope():
             done = self._apply_short_close_plan(plan, refund_payments)
+        credit_notes, refunds = self._split_close_documents(lines, done)
         now = fields.Datetime.now()
         with state_write_scope(lines):
             for line in lines:
@@ -292,13 +293,31 @@ class SaleOrderLineClose(models.Model):
                             for picking in done["returns"]
                             if line in picking.move_ids.sale_line_id
                         ],
-                        "close_credit_note_ids": [Command.set(done["credit_notes"].ids)],
-                        "close_refund_payment_ids": [Command.set(done["refunds"].ids)],
+                        "close_credit_note_ids": [Command.set(credit_notes[line].ids)],
+                        "close_refund_payment_ids": [Command.set(refunds[line].ids)],
                     }
                 )
         self._post_close_lines_message(lines, reason, note, done)
         self._close_if_lines_settled(reason, note)
         return True
+
+    def _split_close_documents(self, lines, done):
+        """({line: its credit notes}, {line: its refunds}) of a close of `lines`: a credit note
+        belongs to the lines it credits, a refund to the lines of the credit note it pays out,
+        so that a line closed with others but credited alone is reopened alone."""
+        credit_notes, refunds = {}, {}
+        for line in lines:
+            credit_notes[line] = done["credit_notes"].filtered(
+                lambda m, sol=line: sol in m.invoice_line_ids.sale_line_ids
+            )
+            refunds[line] = done["refunds"].filtered(
+                lambda p, cns=credit_notes[line]: p.reconciled_invoice_ids & cns
+            )
+        if any(credit_notes.values()) and not any(refunds.values()):
+            # A refund not found through its reconciliation stays with every credited line.
+            for line in lines.filtered(lambda sol: credit_notes[sol]):
+                refunds[line] = done["refunds"]
+        return credit_notes, refunds
 
     def reopen_lines(self, line_ids, note):
         """Termination managers reopen closed lines: the close's credit notes are undone by

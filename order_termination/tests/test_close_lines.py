@@ -221,6 +221,29 @@ class TestCloseLines(TerminationCase):
         self.assertEqual(self.quantities(order), [(4, 10), (4, 5)], msg="invoiced as before")
         self.assertAlmostEqual(self.receivable(), 1500.0, msg="receivable as before")
 
+    def test_a_line_closed_with_others_but_credited_alone_reopens_alone(self):
+        order, _invoice = self.two_line_order()
+        chair, desk = self.lines(order)
+        backorder = self.open_moves(chair).picking_id
+        for move in backorder.move_ids:
+            move.quantity = move.product_uom_qty if move.sale_line_id == desk else 0
+            move.picked = move.sale_line_id == desk
+        res = backorder.button_validate()
+        if isinstance(res, dict) and res.get("res_model") == "stock.backorder.confirmation":
+            wizard = self.env["stock.backorder.confirmation"].with_context(**res["context"])
+            wizard.create({}).process()
+        self.assertEqual((desk.qty_delivered, desk.qty_invoiced), (5, 5), msg="desks done")
+
+        self.close_lines(order, chair | desk)
+
+        self.assertEqual(chair.close_credit_note_ids.amount_total, 600.0, msg="chairs credited")
+        self.assertFalse(desk.close_credit_note_ids, msg="nothing credited for the desks")
+        self.reopen_lines(order, desk)
+        self.assertFalse(desk.is_closed, msg="the desk line reopens alone")
+        self.assertTrue(chair.is_closed, msg="the chairs stay closed")
+        self.assertFalse(order.is_closed, msg="the order is open again")
+        self.assertAlmostEqual(self.receivable(), 900.0, msg="the chairs' credit stays")
+
     # ---- money ----------------------------------------------------------------------------------
     def test_paid_order_refunds_the_closed_lines(self):
         order, _invoice = self.two_line_order(paid=1500.0)
