@@ -42,7 +42,16 @@ LINE_CLOSE_FIELDS = (
 
 # What a closed line refuses to change: it was settled at what was delivered.
 CLOSED_LINE_FROZEN_FIELDS = frozenset(
-    {"product_id", "product_uom_qty", "product_uom", "price_unit", "discount", "tax_id"}
+    {
+        "product_id",
+        "product_uom_qty",
+        "product_uom",
+        "price_unit",
+        "discount",
+        "tax_id",
+        # Delivered by hand (services): a closed line was settled at what was delivered.
+        "qty_delivered",
+    }
 )
 
 

@@ -368,6 +368,21 @@ class TestCloseLines(TerminationCase):
         with self.assertRaisesRegex(UserError, order.name):
             order.with_user(self.manager).close_lines([0], self.close_reason)
 
+    def test_a_service_line_is_settled_at_what_was_delivered(self):
+        order = self.confirmed_order(qty=2, product=self.service)  # invoiced on order
+        invoice = self.invoice(order)
+        line = order.order_line
+        line.qty_delivered = 1
+
+        self.close_lines(order, line)
+
+        self.assertEqual(line.close_credit_note_ids.amount_total, 100.0, msg="1 credited")
+        self.assertEqual((line.qty_delivered, line.qty_invoiced), (1, 1), msg="settled")
+        self.assertTrue(order.is_closed, msg="its only line: the order closes with it")
+        with self.assertRaisesRegex(UserError, order.name):
+            line.with_user(self.manager).qty_delivered = 2
+        self.assertBalanced(invoice | line.close_credit_note_ids)
+
     # ---- multi-step warehouse -------------------------------------------------------------------
     def test_pick_ship_line_goes_back_to_stock_and_is_replanned(self):
         order, invoice = self.two_line_order(steps="pick_ship")
