@@ -244,6 +244,28 @@ class TestCloseLines(TerminationCase):
         self.assertFalse(order.is_closed, msg="the order is open again")
         self.assertAlmostEqual(self.receivable(), 900.0, msg="the chairs' credit stays")
 
+    def test_order_short_closed_after_a_line_reopens_without_it(self):
+        """The order's own short close and reopen leave a closed line closed: it is not
+        planned again."""
+        order, _invoice = self.two_line_order()
+        chair, desk = self.lines(order)
+        self.close_lines(order, chair)
+        order.with_user(self.manager).close(
+            reason=self.close_reason, note="No more desks either.", force=True
+        )
+        self.assertEqual(order.close_credit_note_ids.amount_total, 100.0, msg="the desk only")
+        self.assertFalse(order.close_by_lines, msg="closed as a whole")
+        with self.assertRaisesRegex(UserError, f"{order.name} is closed as a whole"):
+            self.reopen_lines(order, chair)
+
+        order.with_user(self.manager).reopen("The desk after all.")
+
+        self.assertTrue(chair.is_closed, msg="the chair line stays closed")
+        self.assertFalse(self.open_moves(chair), msg="and is not planned again")
+        self.assertEqual(self.open_moves(desk).product_uom_qty, 1, msg="the desk is")
+        self.assertEqual(self.quantities(order), [(4, 4), (4, 5)], msg="as before the close")
+        self.assertAlmostEqual(self.receivable(), 900.0, msg="receivable as before the close")
+
     # ---- money ----------------------------------------------------------------------------------
     def test_paid_order_refunds_the_closed_lines(self):
         order, _invoice = self.two_line_order(paid=1500.0)
