@@ -16,7 +16,9 @@ from odoo.tools import float_compare, format_datetime
 from odoo.addons.order_revoke_cancel.tools import (
     check_bool,
     check_text,
+    format_quantity,
     lock_for_update,
+    picking_demand,
     resolve_record,
 )
 from odoo.addons.order_revoke_cancel.tools.call_scope import call_scope, state_write_scope
@@ -353,37 +355,170 @@ class SaleOrderClose(models.Model):
             )
         )
 
-    def _get_qty_to_credit_on_close(self):
-        """{sale line: posted quantity invoiced beyond what was delivered}."""
+    def _get_qty_to_credit_on_close(self, lines=None):
+        """{sale line: posted quantity invoiced beyond what was delivered}, of `lines` (by
+        default the goods lines, `_get_short_close_lines`)."""
+        if lines is None:
+            lines = self._get_short_close_lines()
         result = {}
-        for line in self._get_short_close_lines():
+        for line in lines:
             excess = line.qty_invoiced_posted - line.qty_delivered
             if float_compare(excess, 0.0, precision_rounding=line.product_uom.rounding or 0.01) > 0:
                 result[line] = excess
         return result
 
-    def _short_close(self, refund_payments=False):
-        """Forced close: settle the order at what was delivered. Open deliveries and pending
-        returns are cancelled, goods picked or packed but not shipped go back to stock, and
-        what was invoiced beyond the deliveries is credited by the reversal engine of
-        order_revoke_cancel (refunded or kept as credit as for a cancellation). Returns the
-        order values recording it, for `reopen`."""
+    def _prepare_short_close_plan(self, lines=None):
+        """What a short close of `lines` does (the whole order when None: all its lines), read
+        once before anything changes: the preview renders it and the close applies it, so what
+        the user was shown is what is made (`_get_short_close_impact`,
+        `_apply_short_close_plan`). ``{'pickings': open transfers cancelled whole, 'moves':
+        open moves cancelled out of transfers that carry on with other lines, 'returns': {done
+        pick or pack: {move: quantity}} taking what waits in Output or Packing back to stock,
+        'quantities': {sale line: quantity to credit}, 'credits': the credit plan of
+        order_revoke_cancel for them}``."""
         self.ensure_one()
-        pickings = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
-        pickings.action_cancel()
-        # Goods a done pick or pack left in Output or Packing go back to stock through the
-        # engine's returns of those steps, received at once: nobody may validate a transfer of
-        # the order once it is closed, and they never left the warehouse.
-        returns = self._create_returns(self._get_step_return_quantities())
+        if lines is None:
+            pickings = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+            moves = self.env["stock.move"]
+            done_moves = None  # every done move of the order
+            credited = self._get_short_close_lines()
+        else:
+            open_moves = lines.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+            pickings = open_moves.picking_id.filtered(
+                lambda p: (
+                    not (
+                        p.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+                        - open_moves
+                    )
+                )
+            )
+            moves = open_moves - pickings.move_ids
+            done_moves = lines.move_ids.filtered(lambda m: m.state == "done" and not m.scrapped)
+            credited = lines
+        quantities = self._get_qty_to_credit_on_close(credited)
+        return {
+            "pickings": pickings,
+            "moves": moves,
+            "returns": self._get_step_return_quantities(done_moves),
+            "quantities": quantities,
+            "credits": self._get_credit_plan(quantities),
+        }
+
+    def _get_short_close_impact(self, plan, refund_payments=False):
+        """The preview lines of a short close `plan`, in the shape of `get_cancel_impact`:
+        ``cancel_picking`` (a transfer cancelled), ``reduce_picking`` (the closed lines' moves
+        taken out of a transfer that carries on), ``return_picking`` (goods of a done step
+        back to stock, received at once), then the credit notes and the money of
+        order_revoke_cancel (``credit_note``, ``refund_payment`` or ``customer_credit``...)."""
+        self.ensure_one()
+        impact = []
+        for picking in plan["pickings"]:
+            impact.append(self._impact_line("cancel_picking", picking, picking_demand(picking)))
+        for picking in plan["moves"].picking_id:
+            qty = sum(
+                plan["moves"]
+                .filtered(lambda m, p=picking: m.picking_id == p)
+                .mapped("product_uom_qty")
+            )
+            impact.append(self._impact_line("reduce_picking", picking, qty))
+        for picking, quantities in plan["returns"].items():
+            impact.append(self._impact_line("return_picking", picking, sum(quantities.values())))
+        impact += self._get_credit_impact(refund_payments, credits=plan["credits"])
+        return impact
+
+    def _describe_close_impact(self, item):
+        """One sentence for a staff user per preview line of a close."""
+        amount = (item["amount"] and self.currency_id.format(item["amount"])) or ""
+        qty = format_quantity(self.env, item["quantity"] or 0.0)
+        messages = {
+            "cancel_picking": self.env._(
+                "Transfer %(picking)s (%(qty)s units) is cancelled.", picking=item["name"], qty=qty
+            ),
+            "reduce_picking": self.env._(
+                "%(qty)s units of the closed lines are taken out of transfer %(picking)s.",
+                picking=item["name"],
+                qty=qty,
+            ),
+            "return_picking": self.env._(
+                "%(qty)s units picked with %(picking)s go back to stock.",
+                picking=item["name"],
+                qty=qty,
+            ),
+            "credit_note": self.env._(
+                "Invoice %(invoice)s is credited for %(amount)s.",
+                invoice=item["name"],
+                amount=amount,
+            ),
+            "reverse_writeoff": self.env._(
+                "The discount or write-off on %(invoice)s is reversed for %(amount)s.",
+                invoice=item["name"],
+                amount=amount,
+            ),
+            "refund_payment": self.env._("%s already paid is refunded to the customer.", amount),
+            "customer_credit": self.env._(
+                "%s already paid stays on the customer's account as credit.", amount
+            ),
+            "close_order": self.env._(
+                "Every product line is then closed or cancelled: %s is closed.", self.name
+            ),
+        }
+        return messages.get(item["action"], item["name"])
+
+    def _get_short_close_impact_html(self, refund_payments=False):
+        """The close wizard's preview of a forced close of the whole order: the sentences of
+        `_get_short_close_impact` on the plan `close(force=True)` applies."""
+        self.ensure_one()
+        return self._render_close_impact(
+            self._get_short_close_impact(self._prepare_short_close_plan(), refund_payments),
+            self.env._(
+                "Nothing is open or invoiced beyond what was delivered: the order is simply closed."
+            ),
+        )
+
+    def _render_close_impact(self, items, empty):
+        """Preview lines of a close as an HTML list of sentences (`empty` when none)."""
+        if not items:
+            return Markup("<p>%s</p>") % empty
+        return Markup("<ul>%s</ul>") % Markup("").join(
+            Markup("<li>%s</li>") % self._describe_close_impact(item) for item in items
+        )
+
+    def _apply_short_close_plan(self, plan, refund_payments=False):
+        """Do what `plan` says (see `_prepare_short_close_plan`). Open transfers and moves are
+        cancelled; goods a done pick or pack left in Output or Packing go back to stock through
+        the engine's returns of those steps, received at once (nobody may validate a transfer
+        of a closed order or line, and they never left the warehouse); what was invoiced beyond
+        the deliveries is credited by the reversal engine of order_revoke_cancel (refunded or
+        kept as credit as for a cancellation). Returns ``{'pickings', 'moves', 'returns',
+        'credit_notes', 'refunds'}``, for the reopen."""
+        self.ensure_one()
+        plan["pickings"].action_cancel()
+        moves = plan["moves"].filtered(lambda m: m.state not in ("done", "cancel"))
+        moves._action_cancel()
+        returns = self._create_returns(plan["returns"])
         self._receive_returns(returns)
         credit_notes, refunds = self._credit_invoices(
-            refund_payments, quantities=self._get_qty_to_credit_on_close()
+            refund_payments, quantities=plan["quantities"], credits=plan["credits"]
         )
         return {
-            "close_cancelled_picking_ids": [Command.set(pickings.ids)],
-            "close_return_picking_ids": [Command.link(picking.id) for picking in returns],
-            "close_credit_note_ids": [Command.set(credit_notes.ids)],
-            "close_refund_payment_ids": [Command.set(refunds.ids)],
+            "pickings": plan["pickings"],
+            "moves": plan["moves"],
+            "returns": returns,
+            "credit_notes": credit_notes,
+            "refunds": refunds,
+        }
+
+    def _short_close(self, refund_payments=False):
+        """Forced close: settle the whole order at what was delivered (the short close of all
+        its lines, see `_apply_short_close_plan`). Returns the order values recording it, for
+        `reopen`."""
+        self.ensure_one()
+        done = self._apply_short_close_plan(self._prepare_short_close_plan(), refund_payments)
+        return {
+            "close_cancelled_picking_ids": [Command.set(done["pickings"].ids)],
+            "close_return_picking_ids": [Command.link(picking.id) for picking in done["returns"]],
+            "close_credit_note_ids": [Command.set(done["credit_notes"].ids)],
+            "close_refund_payment_ids": [Command.set(done["refunds"].ids)],
         }
 
     def _get_reversal_returns(self):
@@ -417,12 +552,15 @@ class SaleOrderClose(models.Model):
             body += Markup("<p>%s</p>") % note
         self.message_post(body=body, subtype_xmlid="order_termination.mt_order_closed")
 
-    def _undo_short_close(self, credit_notes, replan):
-        """Put back what a short close did: its credit notes are undone by posted invoices
-        reversing them (as revoke does), and (`replan`) what its cancelled transfers were to
-        deliver and what its returns took back to stock is planned again through the standard
-        procurement, the whole chain from stock. Returns the new invoices."""
+    def _undo_short_close(self, credit_notes, replan, lines=None):
+        """Put back what a short close of `lines` (the whole order when None) did: its credit
+        notes are undone by posted invoices reversing them (as revoke does), and (`replan`)
+        what its cancelled transfers were to deliver and what its returns took back to stock
+        is planned again through the standard procurement, the whole chain from stock.
+        Returns the new invoices."""
         self.ensure_one()
+        if lines is None:
+            lines = self.order_line
         today = fields.Date.context_today(self)
         invoices = credit_notes._reverse_by_invoices(
             [self._prepare_reopen_invoice_vals(credit_note, today) for credit_note in credit_notes]
@@ -432,7 +570,7 @@ class SaleOrderClose(models.Model):
             locked = self.locked
             if locked:
                 self.locked = False
-            self.order_line._action_launch_stock_rule()
+            lines._action_launch_stock_rule()
             if locked:
                 self.locked = True
         return invoices

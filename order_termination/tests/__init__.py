@@ -17,3 +17,4 @@ from . import test_revoke_terminated
 from . import test_reports_evidence
 from . import test_holds
 from . import test_batch_close
+from . import test_close_lines

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -69,3 +70,30 @@ class TestTerminationOfLines(TerminationCase):
 
     def cancel_reason(self):
         return self.env.ref("order_revoke_cancel.cancel_reason_customer_request")
+
+    def test_cancelling_the_last_open_line_closes_the_order(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner_a.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.storable.id, "product_uom_qty": 5, "price_unit": 100}
+                    ),
+                    Command.create(
+                        {"product_id": self.storable.id, "product_uom_qty": 3, "price_unit": 80}
+                    ),
+                ],
+            }
+        )
+        order.action_confirm()
+        first, second = order.order_line
+        manager = order.with_user(self.manager)
+        close_reason = self.env.ref("order_termination.close_reason_short_close")
+        manager.close_lines(first.ids, close_reason, note="No more of these.")
+        self.assertTrue(first.is_closed)
+        with self.assertRaisesRegex(UserError, "is closed"):
+            manager.cancel_lines({first.id: 1}, self.cancel_reason())
+        manager.cancel_lines({second.id: 3}, self.cancel_reason())
+        self.assertEqual(order.state, "sale", msg="not cancelled: a line was closed")
+        self.assertTrue(order.is_closed, msg="its last open line cancelled: the order closes")
+        self.assertTrue(order.close_forced)

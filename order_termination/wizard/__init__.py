@@ -11,3 +11,4 @@ from . import sale_order_hold_wizard
 from . import sale_make_invoice_advance
 from . import sale_order_revoke_cancel
 from . import sale_order_cancel_purchase_impact
+from . import sale_order_close_lines

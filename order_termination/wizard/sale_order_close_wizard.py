@@ -31,6 +31,11 @@ class SaleOrderCloseWizard(models.TransientModel):
         help="Money already received for what is credited is paid back to the customer "
         "instead of staying as credit."
     )
+    impact_html = fields.Html(
+        compute="_compute_impact_html",
+        sanitize=False,
+        help="What a short close does: the plan `close(force=True)` applies.",
+    )
 
     @api.depends("order_id")
     def _compute_check_ids(self):
@@ -71,6 +76,16 @@ class SaleOrderCloseWizard(models.TransientModel):
         wizard offers what works (the order's button then reads Short Close)."""
         for wizard in self:
             wizard.force = not wizard.can_close and wizard.can_force
+
+    @api.depends("order_id", "force", "refund_payments")
+    @api.depends_context("uid")
+    def _compute_impact_html(self):
+        for wizard in self:
+            wizard.impact_html = (
+                wizard.order_id._get_short_close_impact_html(wizard.refund_payments)
+                if wizard.order_id and wizard.force and wizard.can_force
+                else False
+            )
 
     def action_close(self):
         """Delegate to `sale.order.close`, which checks the list and the rights again."""
