@@ -263,6 +263,8 @@ class TestEngineInvariants(
                 if line.invoice_lines.move_id.filtered(lambda m: m.state == "draft")
             ]
             return drafts and "cancelling a line that a draft invoice bills is refused"
+        if step.kind == "close_lines":
+            return step.orders._get_closable_lines_error(step.line)
         if step.kind != "force_close":
             return False
         order = step.orders

@@ -69,6 +69,7 @@ WEIGHTS = {
     "revoke": 2,
     "cancel_lines": 2,
     "revoke_lines": 2,
+    "close_lines": 1,
     "repair_return": 1,
 }
 

@@ -324,6 +324,34 @@ class InvariantChecks:
                     f"by {-credited:.2f} net",
                 )
 
+    def _check_close_lines(self, step, before, after, delta):
+        """Closing a line settles it at what was delivered: nothing left to deliver, nothing
+        invoiced beyond the deliveries, the receivable moved by its credit notes and refunds."""
+        line = step.line
+        now = after["orders"][step.orders.id]["lines"][line.id]
+        if not now["closed"]:
+            raise Violation("close lines did not close the line", self._line_name(line.id))
+        if now["open_demand"] > TOLERANCE:
+            raise Violation(
+                "a closed line still has something to deliver",
+                f"{self._line_name(line.id)}: {now['open_demand']:g} still to deliver",
+            )
+        if now["invoiced"] > now["delivered"] + TOLERANCE:
+            raise Violation(
+                "a closed line stays invoiced beyond what was delivered",
+                f"{self._line_name(line.id)}: qty_invoiced {now['invoiced']:g}, delivered "
+                f"{now['delivered']:g}",
+            )
+        credit_notes = line.close_credit_note_ids.filtered(lambda m: m.state == "posted")
+        credited = sum(credit_notes.mapped("amount_total"))
+        refunded = sum(line.close_refund_payment_ids.mapped("amount"))
+        if not _close(delta, -credited + refunded, self._rounding_step(step.orders) + 0.01):
+            raise Violation(
+                "close lines moved the receivable by other than its credit notes and refunds",
+                f"receivable moved by {delta:.2f}; credit notes {credited:.2f}, refunds "
+                f"{refunded:.2f}",
+            )
+
     def _check_close(self, step, before, after, delta):
         now = after["orders"][step.orders.id]
         if not now["is_closed"] or not now["locked"]:

@@ -109,6 +109,8 @@ class HistoryDrawing:
                 result.append(("cancel_lines", order))
             if "cancel_lines" in FEATURES and order._get_last_cancellation().scope == "lines":
                 result.append(("revoke_lines", order))
+            if "short_close" in FEATURES and order._get_closable_lines():
+                result.append(("close_lines", order))
             if "short_close" in FEATURES or (
                 "close" in FEATURES and all(c["ok"] for c in order.get_close_checklist())
             ):
@@ -168,7 +170,11 @@ class HistoryDrawing:
     def _line_cancellable(self, order):
         """Lines of which at least one unit is still ordered and may be cancelled."""
         return order.order_line.filtered(
-            lambda line: line._can_cancel_quantity() and line._get_qty_ordered_in_force() >= 1
+            lambda line: (
+                line._can_cancel_quantity()
+                and not line.is_closed
+                and line._get_qty_ordered_in_force() >= 1
+            )
         ).sorted("id")
 
     def _open_invoices(self, order):
@@ -414,3 +420,18 @@ class HistoryDrawing:
             lambda: order.with_user(self.manager).revoke_cancel(note="Revoked by the machine"),
             kind="revoke_lines",
         )
+
+    def _draw_close_lines(self, data, order):
+        line = data.draw(
+            st.sampled_from(list(order._get_closable_lines().sorted("id"))), label="line"
+        )
+        step = Step(
+            f"{self._label(order)}: close line {line.product_id.name} (short, manager)",
+            order,
+            lambda: order.with_user(self.manager).close_lines(
+                [line.id], self.close_reason, note="Machine"
+            ),
+            kind="close_lines",
+        )
+        step.line = line
+        return step

@@ -88,6 +88,7 @@ class DatabaseSnapshot:
                     "to_invoice": line.qty_to_invoice,
                     "ordered": line.product_uom_qty,
                     "cancelled": line.qty_cancelled,
+                    "closed": float(line.is_closed),
                     "billed": self._billed(line),
                     # Live moves on their way to the customer: the ship, and in a multi-step
                     # warehouse the pick or pack whose chain ends there (the next step's move
