@@ -197,7 +197,10 @@ class Bench:
             ("invoice_ids.state", "=", "posted"),
         ]
         if operation == "close":
-            domain.append(("invoice_ids.payment_state", "in", ["paid", "in_payment"]))
+            domain += [
+                ("invoice_ids.payment_state", "in", ["paid", "in_payment"]),
+                ("is_closed", "=", False),
+            ]
         else:
             domain.append(("invoice_ids.payment_state", "=", "not_paid"))
         return self.admin("sale.order", "search", domain, order="id", limit=count)
