@@ -93,6 +93,17 @@ registry.category("web_tour.tours").add("order_batch_result_tour", {
             content: "One refused, and why",
             trigger: ".o_form_view .o_field_widget[name=result_ids] .o_data_row.text-danger:contains(on hold)",
         },
+        {
+            content: "Scroll the refused order into view (for the picture)",
+            trigger: ".o_form_view .o_field_widget[name=result_ids] .o_data_row.text-danger",
+            run() {
+                this.anchor.scrollIntoView({ block: "end" });
+            },
+        },
+        {
+            content: "Nothing is loading any more",
+            trigger: "body:not(:has(.o_loading_indicator))",
+        },
         screenshot("batch_result", ".o_action_manager .o_form_view"),
         {
             content: "Open the refused order from its result",
