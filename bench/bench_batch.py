@@ -14,20 +14,52 @@ result and is cancelled or closed. Building the orders is not measured.
 """
 
 import argparse
+import concurrent.futures
+import json
 import os
 import sys
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "races"))
 
-from race_client import Client  # the race test's JSON-RPC client
+from race_client import Client, RpcError  # the race test's JSON-RPC client
 
-BUILD_CHUNK = 100
+# Building the orders (not measured): chunks of BUILD_CHUNK orders, BUILD_WORKERS chunks at a time
+# (the server has two HTTP workers; Odoo retries a call that hits a serialization failure).
+BUILD_CHUNK = int(os.environ.get("BUILD_CHUNK", "100"))
+BUILD_WORKERS = int(os.environ.get("BUILD_WORKERS", "2"))
+# Seconds the client waits for one answer: building a chunk on a busy machine takes minutes per
+# call (the race client's 5 minutes gave up while the server went on and committed).
+CALL_TIMEOUT = 900
+
+
+class BenchClient(Client):
+    """The race test's client with a longer wait for an answer."""
+
+    def _call(self, service, method, *args):
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": next(self._ids),
+            "params": {"service": service, "method": method, "args": list(args)},
+        }
+        req = urllib.request.Request(
+            f"{self.url}/jsonrpc",
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=CALL_TIMEOUT) as resp:
+            answer = json.loads(resp.read())
+        if "error" in answer:
+            data = answer["error"].get("data") or {}
+            raise RpcError(data.get("name", "?"), data.get("message", str(answer["error"])))
+        return answer["result"]
 
 
 class Bench:
     def __init__(self, url, db):
-        self.admin = Client(url, db, "admin", "admin")
+        self.admin = BenchClient(url, db, "admin", "admin")
         admin = self.admin
         self.company_id = admin("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][
             0
@@ -59,60 +91,73 @@ class Bench:
 
     # ---- building orders (not measured) ------------------------------------------------------
     def orders(self, count, paid):
-        admin = self.admin
+        chunks = [
+            (start, min(BUILD_CHUNK, count - start)) for start in range(0, count, BUILD_CHUNK)
+        ]
+        t0 = time.monotonic()
         ids = []
-        for start in range(0, count, BUILD_CHUNK):
-            size = min(BUILD_CHUNK, count - start)
-            # One customer per order: Odoo's invoicing groups the orders of one customer into
-            # one invoice, and a shared invoice is another measure (see "Part A").
-            partners = admin(
-                "res.partner",
-                "create",
-                [{"name": f"Bench customer {start + i}"} for i in range(size)],
+        with concurrent.futures.ThreadPoolExecutor(BUILD_WORKERS) as pool:
+            futures = [pool.submit(self._chunk, start, size, paid) for start, size in chunks]
+            for future in futures:
+                ids += future.result()
+                print(
+                    f"  built {len(ids)}/{count} orders in {time.monotonic() - t0:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        return ids
+
+    def _chunk(self, start, size, paid):
+        admin = self.admin
+        # One customer per order: Odoo's invoicing groups the orders of one customer into
+        # one invoice, and a shared invoice is another measure (see "Part A").
+        partners = admin(
+            "res.partner",
+            "create",
+            [{"name": f"Bench customer {start + i}"} for i in range(size)],
+        )
+        chunk = admin(
+            "sale.order",
+            "create",
+            [
+                {
+                    "partner_id": partner,
+                    "order_line": [(0, 0, {"product_id": self.product, "product_uom_qty": 2})],
+                }
+                for partner in partners
+            ],
+        )
+        admin("sale.order", "action_confirm", chunk)
+        pickings = admin("stock.picking", "search", [("sale_id", "in", chunk)])
+        moves = admin("stock.move", "search", [("picking_id", "in", pickings)])
+        admin("stock.move", "write", moves, {"quantity": 2, "picked": True})
+        admin("stock.picking", "button_validate", pickings, context={"skip_backorder": True})
+        context = {"active_model": "sale.order", "active_ids": chunk}
+        wizard = admin(
+            "sale.advance.payment.inv",
+            "create",
+            {"advance_payment_method": "delivered"},
+            context=context,
+        )
+        admin("sale.advance.payment.inv", "create_invoices", [wizard], context=context)
+        invoices = admin(
+            "account.move",
+            "search",
+            [("line_ids.sale_line_ids.order_id", "in", chunk), ("state", "=", "draft")],
+        )
+        admin("account.move", "action_post", invoices)
+        if paid:
+            context = {"active_model": "account.move", "active_ids": invoices}
+            register = admin(
+                "account.payment.register", "create", {"group_payment": False}, context=context
             )
-            chunk = admin(
-                "sale.order",
-                "create",
-                [
-                    {
-                        "partner_id": partner,
-                        "order_line": [(0, 0, {"product_id": self.product, "product_uom_qty": 2})],
-                    }
-                    for partner in partners
-                ],
-            )
-            admin("sale.order", "action_confirm", chunk)
-            pickings = admin("stock.picking", "search", [("sale_id", "in", chunk)])
-            moves = admin("stock.move", "search", [("picking_id", "in", pickings)])
-            admin("stock.move", "write", moves, {"quantity": 2, "picked": True})
-            admin("stock.picking", "button_validate", pickings, context={"skip_backorder": True})
-            context = {"active_model": "sale.order", "active_ids": chunk}
-            wizard = admin(
-                "sale.advance.payment.inv",
-                "create",
-                {"advance_payment_method": "delivered"},
+            admin(
+                "account.payment.register",
+                "action_create_payments",
+                [register],
                 context=context,
             )
-            admin("sale.advance.payment.inv", "create_invoices", [wizard], context=context)
-            invoices = admin(
-                "account.move",
-                "search",
-                [("line_ids.sale_line_ids.order_id", "in", chunk), ("state", "=", "draft")],
-            )
-            admin("account.move", "action_post", invoices)
-            if paid:
-                context = {"active_model": "account.move", "active_ids": invoices}
-                register = admin(
-                    "account.payment.register", "create", {"group_payment": False}, context=context
-                )
-                admin(
-                    "account.payment.register",
-                    "action_create_payments",
-                    [register],
-                    context=context,
-                )
-            ids += chunk
-        return ids
+        return chunk
 
     # ---- measured ----------------------------------------------------------------------------
     def start_cancel(self, ids):
@@ -139,8 +184,35 @@ class Bench:
             "sale.order.mass.close", "action_close", [wizard], context=context
         )
 
-    def run(self, operation, count, timeout):
-        ids = self.orders(count, paid=operation == "close")
+    def ready_orders(self, operation, count):
+        """Orders built earlier (`--phase build`, or a run stopped during its set-up) that are
+        ready for `operation`, oldest first, at most `count`: delivered and invoiced, and for
+        close paid too. An order of a chunk cut off halfway (not yet delivered, invoiced or
+        paid) is left out."""
+        domain = [
+            ("partner_id.name", "=like", "Bench customer %"),
+            ("state", "=", "sale"),
+            ("delivery_status", "=", "full"),
+            ("invoice_status", "=", "invoiced"),
+            ("invoice_ids.state", "=", "posted"),
+        ]
+        if operation == "close":
+            domain += [
+                ("invoice_ids.payment_state", "in", ["paid", "in_payment"]),
+                ("is_closed", "=", False),
+            ]
+        else:
+            domain.append(("invoice_ids.payment_state", "=", "not_paid"))
+        return self.admin("sale.order", "search", domain, order="id", limit=count)
+
+    def run(self, operation, count, timeout, phase="all"):
+        if phase == "measure":
+            ids = self.ready_orders(operation, count)
+            count = len(ids)
+        else:
+            ids = self.orders(count, paid=operation == "close")
+        if phase == "build":
+            return None
         start = self.start_cancel(ids) if operation == "cancel" else self.start_close(ids)
         t0 = time.monotonic()
         action = start()
@@ -178,12 +250,22 @@ def main():
     parser.add_argument("--sizes", default="100,1000", help="comma-separated order counts")
     parser.add_argument("--operations", default="cancel,close")
     parser.add_argument("--timeout", type=int, default=7200)
+    parser.add_argument(
+        "--phase",
+        choices=["all", "build", "measure"],
+        default="all",
+        help="build: only build the orders; measure: only measure, on up to N orders built "
+        "earlier (see ready_orders); all (default): both",
+    )
     args = parser.parse_args()
     bench = Bench(args.url, args.db)
     rows = []
     for operation in args.operations.split(","):
         for size in [int(s) for s in args.sizes.split(",") if s]:
-            row = bench.run(operation, size, args.timeout)
+            row = bench.run(operation, size, args.timeout, args.phase)
+            if row is None:
+                print(f"{operation:<7} {size:>6} orders built", flush=True)
+                continue
             rows.append(row)
             verdict = "ok" if row["ok"] else f"FAILED ({row['state']})"
             print(
