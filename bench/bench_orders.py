@@ -30,6 +30,7 @@ from odoo.modules.registry import Registry
 
 _logger = logging.getLogger("bench")
 ENGINE_MARKER = "/order_revoke_cancel/"
+HOTSPOT_TOP = int(os.environ.get("HOTSPOT_TOP", "15"))
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + "/"
 TABLE_RE = re.compile(r'(?:FROM|INTO|UPDATE|JOIN)\s+"?([a-z0-9_]+)"?', re.IGNORECASE)
 
@@ -378,12 +379,12 @@ def part_a(env, sizes, paid, tracer_size, profile, fee_sizes=(), native_too=True
         tracer = QueryTracer(env.cr)
         with tracer:
             engine = measure(env, engine_cycle, subset, reason, paid, first_phase="cancel")
-        report_hotspots(tracer, engine.queries, tracer_size)
+        report_hotspots(tracer, engine.queries, tracer_size, top=HOTSPOT_TOP)
         if native_too:
             tracer = QueryTracer(env.cr, marker="/bench/bench_orders.py")
             with tracer:
                 native = measure(env, native_cycle, subset, reason, paid, first_phase="cancel")
-            report_hotspots(tracer, native.queries, tracer_size, what="native", top=25)
+            report_hotspots(tracer, native.queries, tracer_size, what="native", top=HOTSPOT_TOP)
     if profile:
         report_profile(env, engine_cycle, orders[:profile], reason, paid)
     if fee_sizes:
