@@ -667,11 +667,11 @@ def main(argv=None):
     parser.add_argument("--config", required=True, help="Odoo configuration file")
     parser.add_argument("--database", required=True)
     parser.add_argument("--part", choices=["a", "b", "all"], default="all")
-    parser.add_argument("--sizes", type=sizes, default=[1, 10, 100], help="Part A sizes")
+    parser.add_argument("--sizes", type=sizes, default=[1, 10, 100, 1000], help="Part A sizes")
     parser.add_argument(
         "--paid-sizes",
         type=sizes,
-        default=[1, 10],
+        default=[1, 10, 100, 1000],
         help="Part A on paid orders with refund_payments (empty = skip)",
     )
     parser.add_argument(

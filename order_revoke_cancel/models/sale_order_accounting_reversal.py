@@ -313,7 +313,7 @@ class SaleOrderAccountingReversal(models.Model):
         today = fields.Date.context_today(self)
         items = [(order, item) for order in self for item in credits.get(order.id) or []]
         invoices = Move.union(*(item["invoice"] for _order, item in items))
-        credit_notes = invoices._reverse_moves(
+        credit_notes = invoices._reverse_moves_together(
             [
                 order._prepare_credit_note_vals(item["invoice"], today, reason)
                 for order, item in items
