@@ -30,6 +30,8 @@ from odoo.modules.registry import Registry
 
 _logger = logging.getLogger("bench")
 ENGINE_MARKER = "/order_revoke_cancel/"
+HOTSPOT_TOP = int(os.environ.get("HOTSPOT_TOP", "15"))
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + "/"
 TABLE_RE = re.compile(r'(?:FROM|INTO|UPDATE|JOIN)\s+"?([a-z0-9_]+)"?', re.IGNORECASE)
 
 
@@ -98,8 +100,9 @@ class QueryTracer:
     other addons, e.g. order_termination's checks on `_post`, are not credited: their cost
     shows under the engine line that called them)."""
 
-    def __init__(self, cr):
+    def __init__(self, cr, marker=ENGINE_MARKER):
         self.cr = cr
+        self.marker = marker
         self.by_line = collections.Counter()
 
     def __enter__(self):
@@ -110,8 +113,8 @@ class QueryTracer:
             key = ("(not from the addons)", "")
             while frame is not None:
                 filename = frame.f_code.co_filename
-                if ENGINE_MARKER in filename:
-                    short = filename.split("/work/main/")[-1].split("/odoo/addons/")[-1]
+                if self.marker in filename:
+                    short = filename.split(REPO_ROOT)[-1].split("/odoo/addons/")[-1]
                     key = (f"{short}:{frame.f_lineno} {frame.f_code.co_name}", "")
                     break
                 frame = frame.f_back
@@ -319,7 +322,7 @@ def _document_counts(env):
     }
 
 
-def part_a(env, sizes, paid, tracer_size, profile, fee_sizes=()):
+def part_a(env, sizes, paid, tracer_size, profile, fee_sizes=(), native_too=True):
     label = "delivered, invoiced and paid" if paid else "delivered and invoiced, unpaid"
     out(f"\n== Part A: cancel_with_reversal + revoke_cancel, orders {label} ==")
     reason = env.ref("order_revoke_cancel.cancel_reason_customer_request")
@@ -331,11 +334,13 @@ def part_a(env, sizes, paid, tracer_size, profile, fee_sizes=()):
         f"({builder.describe()})"
     )
 
-    docs = check_same_documents(env, orders[:2], reason, paid)
-    out(f"documents per 2-order cycle (engine = native): {docs}")
+    if native_too:
+        docs = check_same_documents(env, orders[:2], reason, paid)
+        out(f"documents per 2-order cycle (engine = native): {docs}")
     # Warm up the registry caches of both paths once, unmeasured.
     measure(env, engine_cycle, orders[:1], reason, paid, first_phase="cancel")
-    measure(env, native_cycle, orders[:1], reason, paid, first_phase="cancel")
+    if native_too:
+        measure(env, native_cycle, orders[:1], reason, paid, first_phase="cancel")
 
     header = (
         f"{'N':>5} | {'engine q':>9} {'native q':>9} {'ratio':>6} | {'engine ms':>10} "
@@ -348,6 +353,10 @@ def part_a(env, sizes, paid, tracer_size, profile, fee_sizes=()):
     for size in sizes:
         subset = orders[:size]
         engine = measure(env, engine_cycle, subset, reason, paid, first_phase="cancel")
+        if not native_too:
+            out(f"{size:>5} | {engine.queries:>9} {'-':>9} {'-':>6} | {engine.ms:>10.0f} ")
+            out(f"        by phase: {engine.phases}")
+            continue
         native = measure(env, native_cycle, subset, reason, paid, first_phase="cancel")
         rows.append((size, engine, native))
         out(
@@ -370,7 +379,12 @@ def part_a(env, sizes, paid, tracer_size, profile, fee_sizes=()):
         tracer = QueryTracer(env.cr)
         with tracer:
             engine = measure(env, engine_cycle, subset, reason, paid, first_phase="cancel")
-        report_hotspots(tracer, engine.queries, tracer_size)
+        report_hotspots(tracer, engine.queries, tracer_size, top=HOTSPOT_TOP)
+        if native_too:
+            tracer = QueryTracer(env.cr, marker="/bench/bench_orders.py")
+            with tracer:
+                native = measure(env, native_cycle, subset, reason, paid, first_phase="cancel")
+            report_hotspots(tracer, native.queries, tracer_size, what="native", top=HOTSPOT_TOP)
     if profile:
         report_profile(env, engine_cycle, orders[:profile], reason, paid)
     if fee_sizes:
@@ -434,11 +448,11 @@ def part_a_fees(env, orders, sizes, reason, paid):
         )
 
 
-def report_hotspots(tracer, total, size, top=15):
+def report_hotspots(tracer, total, size, top=15, what="engine"):
     by_line = collections.Counter()
     for (where, _table), count in tracer.by_line.items():
         by_line[where] += count
-    out(f"\nqueries of the engine cycle at N={size} ({total} in all), by the engine's line:")
+    out(f"\nqueries of the {what} cycle at N={size} ({total} in all), by the {what}'s line:")
     for where, count in by_line.most_common(top):
         out(f"  {count:>6}  {count / size:>7.1f}/order  {where}")
     out("the same by line and table:")
@@ -459,7 +473,7 @@ def report_profile(env, func, orders, *args, top=30):
     start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
     for line in lines[start:]:
         if line.strip():
-            out("  " + line.replace("/work/main/", ""))
+            out("  " + line.replace(REPO_ROOT, ""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -653,11 +667,11 @@ def main(argv=None):
     parser.add_argument("--config", required=True, help="Odoo configuration file")
     parser.add_argument("--database", required=True)
     parser.add_argument("--part", choices=["a", "b", "all"], default="all")
-    parser.add_argument("--sizes", type=sizes, default=[1, 10, 100], help="Part A sizes")
+    parser.add_argument("--sizes", type=sizes, default=[1, 10, 100, 1000], help="Part A sizes")
     parser.add_argument(
         "--paid-sizes",
         type=sizes,
-        default=[1, 10],
+        default=[1, 10, 100, 1000],
         help="Part A on paid orders with refund_payments (empty = skip)",
     )
     parser.add_argument(
@@ -671,7 +685,15 @@ def main(argv=None):
     parser.add_argument(
         "--hotspots", type=int, default=10, help="N for the query-by-line report (0 = none)"
     )
+    parser.add_argument(
+        "--paid-hotspots", type=int, default=0, help="the same on paid orders (0 = none)"
+    )
     parser.add_argument("--profile", type=int, default=0, help="N for a cProfile of the engine")
+    parser.add_argument(
+        "--no-native",
+        action="store_true",
+        help="Part A: the engine only (no native cycle, no ratio), to iterate on the engine",
+    )
     args = parser.parse_args(argv)
 
     odoo.tools.config.parse_config(
@@ -694,10 +716,24 @@ def main(argv=None):
             if args.part in ("a", "all"):
                 if args.sizes:
                     invoiced = part_a(
-                        env, args.sizes, False, args.hotspots, args.profile, args.fee_sizes
+                        env,
+                        args.sizes,
+                        False,
+                        args.hotspots,
+                        args.profile,
+                        args.fee_sizes,
+                        native_too=not args.no_native,
                     )
                 if args.paid_sizes:
-                    part_a(env, args.paid_sizes, True, 0, 0, args.fee_sizes)
+                    part_a(
+                        env,
+                        args.paid_sizes,
+                        True,
+                        args.paid_hotspots,
+                        0,
+                        args.fee_sizes,
+                        native_too=not args.no_native,
+                    )
             if args.part in ("b", "all"):
                 part_b(env, args.close_sizes, args.termination_sizes, invoiced)
         finally:

@@ -1,12 +1,94 @@
 from collections import defaultdict
 
 from odoo import Command, models
+from odoo.exceptions import UserError
 
 from ..tools import reconcile_receivables
+from ..tools.call_scope import call_scope, get_call_scope
+
+# Name of the call scope in which `_reverse_moves_together` collects the copies that Odoo's
+# `_reverse_moves` asks for, to make them in one creation.
+REVERSE_TOGETHER_SCOPE = "order_revoke_cancel_reverse_together"
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    def _reverse_moves_together(self, default_values_list):
+        """`_reverse_moves(default_values_list)` of these customer invoices or credit notes,
+        the reversals made in one `create` instead of one `copy` per move (a copy of one move
+        costs a hundred queries, a creation of many about forty each).
+
+        Odoo's `_reverse_moves` and its overrides run as they are: they complete each move's
+        default values and ask for the copy of each move, in their context; the copies asked
+        for are collected (`copy`), then made together exactly as `copy` makes them
+        (`copy_data` per move with its values, one `create`, translations, the chatter's
+        "reversed from" message), and the lines Odoo's `_reverse_moves` turns over after its
+        copies (entries, COGS lines) are turned over as it does. Journal entries, and a
+        single move, go through `_reverse_moves` itself."""
+        if len(self) < 2 or any(m.move_type not in ("out_invoice", "out_refund") for m in self):
+            return self._reverse_moves(default_values_list)
+        collected = []
+        with call_scope(self.env, REVERSE_TOGETHER_SCOPE, collected):
+            self._reverse_moves(default_values_list)
+        if len(collected) != len(self):
+            raise UserError(
+                self.env._(
+                    "The reversal of %s did not ask for one copy per entry: reverse them one "
+                    "by one.",
+                    ", ".join(self.mapped("display_name")),
+                )
+            )
+        reverse_moves = self.browse()
+        groups = []
+        for move, default in collected:
+            if groups and groups[-1][0].env.context == move.env.context:
+                groups[-1][1].append((move, default))
+            else:
+                groups.append((move, [(move, default)]))
+        for first, pairs in groups:
+            reverse_moves |= first._copy_together(pairs)
+        reverse_moves.with_context(skip_invoice_sync=False).write(
+            {
+                "line_ids": [
+                    Command.update(
+                        line.id,
+                        {"balance": -line.balance, "amount_currency": -line.amount_currency},
+                    )
+                    for line in reverse_moves.line_ids
+                    if line.move_id.move_type == "entry" or line.display_type == "cogs"
+                ]
+            }
+        )
+        return reverse_moves
+
+    def _copy_together(self, pairs):
+        """The copies of `pairs` (``[(move, default values)]``, moves in this one's context),
+        made as `copy` makes each (see `_reverse_moves_together`), in one creation."""
+        moves = self.browse([move.id for move, _default in pairs])
+        vals_list = []
+        for move, default in pairs:
+            vals_list += move.with_context(active_test=False).copy_data(dict(default))
+        new_moves = moves.create(vals_list)
+        for (move, default), new_move in zip(pairs, new_moves, strict=True):
+            move.copy_translations(new_move, excluded=default or ())
+        # As `account.move.copy` logs it; a reversal is no recurring entry (its origin is not
+        # copied), so the message has no "originated from" part.
+        bodies = {
+            new_move.id: move._get_copy_message_content(default)
+            for (move, default), new_move in zip(pairs, new_moves, strict=True)
+        }
+        new_moves._message_log_batch(bodies=bodies)
+        return new_moves
+
+    def copy(self, default=None):
+        """Extend: within `_reverse_moves_together`, the copies `_reverse_moves` asks for are
+        collected, to be made together; nothing is created here then."""
+        collected = get_call_scope(self.env, REVERSE_TOGETHER_SCOPE)
+        if collected is None:
+            return super().copy(default)
+        collected.extend((move, dict(default or {})) for move in self)
+        return self.browse()
 
     def _get_open_receivable_lines(self):
         return self.line_ids.filtered(
@@ -329,7 +411,7 @@ class AccountMove(models.Model):
         if not self:
             return self
         reversals = {credit_note: credit_note._get_writeoff_reversals() for credit_note in self}
-        invoices = self._reverse_moves(default_values_list)
+        invoices = self._reverse_moves_together(default_values_list)
         for invoice in invoices.filtered("invoice_cash_rounding_id"):
             # The copy has no rounding line yet: Odoo adds it when it next computes the draft
             # (at posting, at the latest); added now, so that it can be matched below.

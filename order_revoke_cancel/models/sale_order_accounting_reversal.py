@@ -265,50 +265,118 @@ class SaleOrderAccountingReversal(models.Model):
         (a cancellation reason) is named in the credit notes' reference, for the customer.
         `credits`: the credit plan read before the cancellation changed anything (the one the
         preview showed); planned here when not given. Returns (credit notes, refund
-        payments)."""
+        payments).
+
+        Several orders are credited together when `credits` is ``{order id: credit plan}`` (and
+        `keep` ``{order id: amount}``, or one amount for all): their credit notes are created and
+        posted in one go, their refunds paid in one pass of the payment register, and the
+        result is ``{order id: (credit notes, refund payments)}``. Each order's documents are
+        what crediting it alone makes (see `_credit_orders`)."""
+        if isinstance(credits, dict):
+            keeps = keep if isinstance(keep, dict) else dict.fromkeys(self.ids, keep)
+            return self._credit_orders(refund_payments, quantities, keeps, reason, credits)
         self.ensure_one()
         plan = self._get_credit_plan(quantities) if credits is None else credits
-        credit_notes, refunds = self.env["account.move"], self.env["account.payment"]
-        earlier = self._get_open_earlier_credit_notes()
-        if not plan and not (refund_payments and quantities is None and earlier):
-            return credit_notes, refunds
-        today = fields.Date.context_today(self)
-        invoices = credit_notes.union(*(item["invoice"] for item in plan))
-        credit_notes = invoices._reverse_moves(
-            [self._prepare_credit_note_vals(invoice, today, reason) for invoice in invoices]
+        return self._credit_orders(
+            refund_payments, quantities, {self.id: keep}, reason, {self.id: plan}
+        )[self.id]
+
+    def _credit_orders(self, refund_payments, quantities, keeps, reason, credits):
+        """`_credit_invoices` of these orders together (``{order id: (credit notes, refund
+        payments)}``), from their credit plans (`credits`, ``{order id: plan}``).
+
+        Orders whose plans credit the same invoice (a shared invoice) are credited one after
+        the other, in their order, as they would be alone: Odoo reconciles a credit note with
+        the invoice it reverses when it is posted, and what the first order's credit note
+        settles is not the second's to settle. The others share each step: one creation and one
+        posting of the credit notes, one pass of the payment register for the refunds."""
+        Move, Payment = self.env["account.move"], self.env["account.payment"]
+        result = {order.id: (Move, Payment) for order in self}
+        earlier = {order.id: order._get_open_earlier_credit_notes() for order in self}
+        todo = self.filtered(
+            lambda o: (
+                credits.get(o.id) or (refund_payments and quantities is None and earlier[o.id])
+            )
         )
-        exact = credit_notes.browse()
-        for item, credit_note in zip(plan, credit_notes, strict=True):
+        for batch in _rounds_without_shared_invoices(todo, credits):
+            result.update(
+                batch._credit_round(refund_payments, quantities, keeps, reason, credits, earlier)
+            )
+        return result
+
+    def _credit_round(self, refund_payments, quantities, keeps, reason, credits, earlier):
+        """One round of `_credit_orders`: these orders credit no invoice in common. Per credit
+        note, the steps of crediting its order alone, in their order: settlement limited,
+        refund, write-off reversed, the rest settles the invoice; then per order, its earlier
+        open credit notes settle what is left and, on a whole cancellation, are refunded."""
+        Move, Payment = self.env["account.move"], self.env["account.payment"]
+        today = fields.Date.context_today(self)
+        items = [(order, item) for order in self for item in credits.get(order.id) or []]
+        invoices = Move.union(*(item["invoice"] for _order, item in items))
+        credit_notes = invoices._reverse_moves_together(
+            [
+                order._prepare_credit_note_vals(item["invoice"], today, reason)
+                for order, item in items
+            ]
+        )
+        exact = Move
+        for (_order, item), credit_note in zip(items, credit_notes, strict=True):
             credit_note._set_credit_lines(item["invoice"], item["lines"])
             if item["whole"] and credit_note._credit_what_is_left(item["invoice"]):
                 exact |= credit_note
         (credit_notes - exact).action_post()
         exact._post_as_matched()
-        kept_parts = _split_kept(plan, keep)
-        for item, credit_note, kept in zip(plan, credit_notes, kept_parts, strict=True):
+        kept = {
+            order.id: _split_kept(credits.get(order.id) or [], keeps.get(order.id, 0.0))
+            for order in self
+        }
+        parts = [part for order in self for part in kept[order.id]]
+        steps = []
+        for (order, item), credit_note, part in zip(items, credit_notes, parts, strict=True):
             refund = min(item["refund"], credit_note.amount_total)
             # What was settled without money (discount, write-off) is reversed, not refunded.
             open_part = credit_note.amount_total - refund - item["writeoff"]
             credit_note._limit_settlement(item["invoice"], open_part)
-            if refund_payments and not credit_note.currency_id.is_zero(refund - kept):
-                # Paid out first: what the credit note still holds then settles the invoice.
-                refunds |= self._refund_credit_note(credit_note, refund - kept)
+            steps.append((order, item, credit_note, refund - part, open_part))
+        # Paid out first: what the credit notes still hold then settles the invoices.
+        result = {order.id: [Move, Payment] for order in self}
+        for order, credit_note in zip([order for order, _item in items], credit_notes, strict=True):
+            result[order.id][0] |= credit_note
+        to_refund = [
+            (order, credit_note, amount)
+            for order, _item, credit_note, amount, _open in steps
+            if refund_payments and not credit_note.currency_id.is_zero(amount)
+        ]
+        self._refund_in_one_pass(to_refund, result)
+        for _order, item, credit_note, _amount, open_part in steps:
             if item["writeoff"]:
                 credit_note._create_writeoff_reversal(item["invoice"], item["ratio"])
             credit_note._reconcile_with_invoice(item["invoice"], open_part)
-        self._settle_with_open_credit_notes(invoices, earlier)
-        if refund_payments and quantities is None:
-            # A whole cancellation gives back every cent received: what the customer holds on
-            # earlier credit notes too (see `_get_held_credit`), less what pays the fee.
-            keep -= sum(kept_parts)
-            for credit_note in earlier.filtered(lambda m: m.amount_residual > 0):
-                kept = min(max(keep, 0.0), credit_note.amount_residual)
-                keep -= kept
-                if not credit_note.currency_id.is_zero(credit_note.amount_residual - kept):
-                    refunds |= self._refund_credit_note(
-                        credit_note, credit_note.amount_residual - kept
-                    )
-        return credit_notes, refunds
+        to_refund = []
+        for order in self:
+            mine = Move.union(*(item["invoice"] for item in credits.get(order.id) or []))
+            order._settle_with_open_credit_notes(mine, earlier[order.id])
+            if refund_payments and quantities is None:
+                # A whole cancellation gives back every cent received: what the customer holds
+                # on earlier credit notes too (see `_get_held_credit`), less what pays the fee.
+                keep = keeps.get(order.id, 0.0) - sum(kept[order.id])
+                for credit_note in earlier[order.id].filtered(lambda m: m.amount_residual > 0):
+                    part = min(max(keep, 0.0), credit_note.amount_residual)
+                    keep -= part
+                    if not credit_note.currency_id.is_zero(credit_note.amount_residual - part):
+                        to_refund.append((order, credit_note, credit_note.amount_residual - part))
+        self._refund_in_one_pass(to_refund, result)
+        return {order_id: tuple(documents) for order_id, documents in result.items()}
+
+    def _refund_in_one_pass(self, to_refund, result):
+        """Refund `to_refund` (``[(order, credit note, amount)]``) with `_refund_credit_note`
+        in one pass, and add each order's payment to its documents in `result`."""
+        if not to_refund:
+            return
+        credit_notes = self.env["account.move"].browse([cn.id for _o, cn, _a in to_refund])
+        payments = self._refund_credit_note(credit_notes, [amount for _o, _cn, amount in to_refund])
+        for (order, _credit_note, _amount), payment in zip(to_refund, payments, strict=True):
+            result[order.id][1] |= payment
 
     def _get_open_earlier_credit_notes(self):
         """The order's posted credit notes still open that carry nothing but its lines (typed
@@ -405,13 +473,85 @@ class SaleOrderAccountingReversal(models.Model):
         }
 
     def _refund_credit_note(self, credit_note, amount):
-        """Pay `amount` of a posted credit note back to the customer."""
-        register = (
+        """Pay `amount` of a posted credit note back to the customer. Several credit notes are
+        paid back together when `credit_note` holds several and `amount` is the list of their
+        amounts: one payment each, in their order, each the one the payment register of that
+        credit note makes, created, posted and reconciled in one pass (see
+        `_create_register_payments`)."""
+        amounts = list(amount) if isinstance(amount, (list, tuple)) else [amount]
+        registers = [
             self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=credit_note.ids)
-            .create({"amount": amount, "group_payment": False})
-        )
-        return register._create_payments()
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({"amount": value, "group_payment": False})
+            for move, value in zip(credit_note, amounts, strict=True)
+        ]
+        if len(registers) == 1:
+            return registers[0]._create_payments()
+        return _create_register_payments(registers)
+
+
+def _create_register_payments(registers):
+    """The payments of `registers` (payment registers of one credit note each, with an amount),
+    one per register in their order, as each register's `_create_payments` makes it: from the
+    register's own values (`_create_payment_vals_from_wizard`, its edit mode), but created,
+    posted and reconciled in one pass per company, as the register does for the many
+    payments of a selection. A register that its own `_create_payments` would not handle
+    this way (several lines, a bank account to check, sibling companies) makes its payment
+    itself."""
+    Payment = registers[0].env["account.payment"]
+    passes, alone = {}, {}
+    for index, register in enumerate(registers):
+        batches = register.batches
+        lines = batches[0]["lines"] if len(batches) == 1 else None
+        if (
+            lines is None
+            or len(lines) != 1
+            or not register.can_edit_wizard
+            or register.require_partner_bank_account
+            or register._from_sibling_companies(lines)
+        ):
+            alone[index] = register
+            continue
+        to_process = {
+            "create_vals": register._create_payment_vals_from_wizard(batches[0]),
+            "to_reconcile": lines,
+            "batch": batches[0],
+        }
+        if (
+            register.writeoff_is_exchange_account
+            and register.currency_id == register.company_currency_id
+        ):
+            residual = sum(lines.mapped("amount_residual_currency"))
+            to_process["rate"] = abs(residual / register.amount) if register.amount else 0.0
+        passes.setdefault(register.company_id, []).append((index, register, to_process))
+    payments = {}
+    for index, register in alone.items():
+        payments[index] = register._create_payments()
+    for group in passes.values():
+        first = group[0][1]
+        to_process = [values for _index, _register, values in group]
+        first._init_payments(to_process, edit_mode=True)
+        first._post_payments(to_process, edit_mode=True)
+        first._reconcile_payments(to_process, edit_mode=True)
+        for index, _register, values in group:
+            payments[index] = values["payment"].sudo(flag=False)
+    return Payment.union(*(payments[index] for index in range(len(registers))))
+
+
+def _rounds_without_shared_invoices(orders, credits):
+    """`orders` in rounds (recordsets, in their order) in which no two orders credit the same
+    invoice: an order comes in the round after the last one holding an order that credits one
+    of its invoices, so that such orders are credited one after the other, in their order."""
+    rounds, placed = [], {}
+    for order in orders:
+        invoices = {item["invoice"].id for item in credits.get(order.id) or []}
+        index = max((placed[i] + 1 for i in invoices if i in placed), default=0)
+        if index == len(rounds):
+            rounds.append(order.browse())
+        rounds[index] |= order
+        for invoice_id in invoices:
+            placed[invoice_id] = index
+    return rounds
 
 
 def _split_kept(plan, keep):

@@ -289,15 +289,13 @@ class SaleOrderCancel(models.Model):
         reason = self.env["sale.order.cancel.reason"].browse(options.get("reason_id"))
         fee_invoices = self._create_fee_invoices(reason, fees)
         no_invoice = self.env["account.move"]
-        credits = {
-            order.id: order._credit_invoices(
-                bool(options.get("refund_payments")),
-                keep=fee_invoices.get(order.id, no_invoice).amount_total,
-                reason=reason,
-                credits=plans[order.id]["credits"],
-            )
-            for order in self
-        }
+        # Every order's credit notes together: one creation, one posting, one pass of refunds.
+        credits = self._credit_invoices(
+            bool(options.get("refund_payments")),
+            keep={order.id: fee_invoices.get(order.id, no_invoice).amount_total for order in self},
+            reason=reason,
+            credits={order.id: plans[order.id]["credits"] for order in self},
+        )
         # The credit the customer holds on earlier credit notes pays the fee too.
         self._settle_fee_invoices(
             fee_invoices,
