@@ -264,10 +264,10 @@ class SaleOrderLine(models.Model):
         unit) of what is not delivered yet is cancelled: ``({open move: quantity in the move's
         unit taken off it}, {done step: quantity in the product's unit sent back to stock})``.
 
-        Why two: at each step of the delivery the cancelled quantity is taken off the step's
-        open moves, latest first; what they cannot absorb at a step already done (a pick whose
-        goods wait in Output) goes back to stock through a transfer the other way, which Odoo
-        makes for a negative demand."""
+        Why two: Odoo's negative demand starts at the first step and is taken off its open
+        moves, latest first; what they cannot absorb at a step already done (a pick whose goods
+        wait in Output) goes back to stock through a transfer the other way, and the rest is
+        taken off the next step."""
         self.ensure_one()
         reduced, reversed_steps = {}, {}
         rounding = self.product_uom.rounding or 0.01
@@ -282,8 +282,13 @@ class SaleOrderLine(models.Model):
                 and m.location_id.usage == "internal"
             )
         )
-        for _step, step_moves in _group_by_step(moves):
-            left = quantity
+        # From the first step (where Odoo's procurement starts) towards the customer: what a
+        # step's open moves absorb goes no further; what they cannot absorb goes back to stock
+        # from a step already done, and on to the next step.
+        left = quantity
+        for _step, step_moves in reversed(_group_by_step(moves)):
+            if float_compare(left, 0.0, precision_rounding=rounding) <= 0:
+                break
             open_moves = step_moves.filtered(lambda m: m.state != "done")
             for move in open_moves.sorted("id", reverse=True):
                 if float_compare(left, 0.0, precision_rounding=rounding) <= 0:

@@ -97,3 +97,22 @@ class TestTerminationOfLines(TerminationCase):
         self.assertEqual(order.state, "sale", msg="not cancelled: a line was closed")
         self.assertTrue(order.is_closed, msg="its last open line cancelled: the order closes")
         self.assertTrue(order.close_forced)
+
+    def test_cancel_taken_off_the_pick_backorder_first(self):
+        """Found by the soak: a two-step delivery picked in part (a ship of what was picked, a
+        pick backorder for the rest). Odoo takes the cancelled quantity off the pick
+        backorder, the first step; the ship of the goods already picked stays."""
+        self.warehouse.delivery_steps = "pick_ship"
+        order = self.confirmed_order(qty=7)
+        pick_type, ship_type = self.warehouse.pick_type_id, self.warehouse.out_type_id
+        self.validate(self.open_picking(order, pick_type), 3)
+        backorder, ship = self.open_picking(order, pick_type), self.open_picking(order, ship_type)
+        line = order.order_line
+        impact = order.get_line_cancel_impact({line.id: 1})
+        self.assertEqual(
+            [(i["action"], i["res_id"], i["quantity"]) for i in impact],
+            [("reduce_picking", backorder.id, 1.0)],
+        )
+        order.cancel_lines({line.id: 1}, self.cancel_reason())
+        self.assertEqual(backorder.move_ids.product_uom_qty, 3)
+        self.assertEqual(ship.move_ids.product_uom_qty, 3, msg="the goods picked still ship")
