@@ -345,11 +345,14 @@ class InvariantChecks:
         credit_notes = line.close_credit_note_ids.filtered(lambda m: m.state == "posted")
         credited = sum(credit_notes.mapped("amount_total"))
         refunded = sum(line.close_refund_payment_ids.mapped("amount"))
-        if not _close(delta, -credited + refunded, self._rounding_step(step.orders) + 0.01):
+        # A discount or write-off the credit note reverses comes back on the receivable.
+        reversed_off = self._writeoff_reversed(None, credit_notes=credit_notes)
+        expected = -credited + refunded + reversed_off
+        if not _close(delta, expected, self._rounding_step(step.orders) + 0.01):
             raise Violation(
                 "close lines moved the receivable by other than its credit notes and refunds",
                 f"receivable moved by {delta:.2f}; credit notes {credited:.2f}, refunds "
-                f"{refunded:.2f}",
+                f"{refunded:.2f}, write-offs reversed {reversed_off:.2f}",
             )
 
     def _check_close(self, step, before, after, delta):

@@ -32,14 +32,17 @@ class MoneyChecks:
         """What payments settled of `invoice` without money (discount, write-off)."""
         return self._payment_settlements(invoice)[1]
 
-    def _writeoff_reversed(self, cancellation):
+    def _writeoff_reversed(self, cancellation, credit_notes=None):
         """What the cancellation put back on the receivable by reversing discounts and
         write-offs: the receivable debits of its reversal entries, read from the journal. Per
         credit note it is at most what was written off on its invoice; that it is exactly
         right follows from the money invariants (`_check_cancel_money`: the customer ends with
-        the money received, no more), which a wrong reversal would break."""
+        the money received, no more), which a wrong reversal would break. `credit_notes`: those
+        of a close of lines instead of a cancellation's."""
         total = 0.0
-        for credit_note in cancellation.credit_note_ids:
+        if credit_notes is None:
+            credit_notes = cancellation.credit_note_ids
+        for credit_note in credit_notes:
             reversed_here = sum(
                 line.balance
                 for entry in credit_note._get_writeoff_reversals()
