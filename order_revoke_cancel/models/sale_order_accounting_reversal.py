@@ -78,7 +78,7 @@ class SaleOrderAccountingReversal(models.Model):
             invoices |= invoices.union(*(item["invoice"] for item in order._get_credit_plan()))
         return invoices
 
-    def _get_credit_impact(self, refund_payments, keep=0.0, credits=None):
+    def _get_credit_impact(self, refund_payments, keep=0.0, credits=None, whole=True):
         """Preview lines of `_credit_invoices` with the same options and credit plan
         (`credits`, planned when not given): the credit note of each invoice, and the money
         received for the order's share that is refunded or kept as the customer's credit, less
@@ -97,7 +97,9 @@ class SaleOrderAccountingReversal(models.Model):
                 )
             if not invoice.currency_id.is_zero(item["refund"] - kept):
                 impact.append(self._impact_line(action, invoice, False, item["refund"] - kept))
-        if refund_payments:
+        if refund_payments and whole:
+            # As `_credit_invoices`: only a whole cancellation pays out the credit the customer
+            # holds on earlier credit notes (`whole` false: quantities of lines, a short close).
             keep -= sum(kept_parts)
             held = self._get_held_credit([item["invoice"] for item in plan])[1]
             for credit_note, amount in held.items():

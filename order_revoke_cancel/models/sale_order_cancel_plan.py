@@ -86,7 +86,10 @@ class SaleOrderCancelPlan(models.Model):
                 )
             impact.append(line)
         impact += self._get_credit_impact(
-            refund_payments, keep=plan["fee_total"], credits=plan["credits"]
+            refund_payments,
+            keep=plan["fee_total"],
+            credits=plan["credits"],
+            whole="quantities" not in plan,
         )
         for purchase in plan["purchases"]:
             impact.append(self._impact_line("notify_purchase", purchase, False, False))

@@ -365,3 +365,41 @@ class TestCancelLines(OrderEndOfLifeCase):
                 {"order_line": [Command.update(self.chair_line(order).id, {"qty_cancelled": 5})]}
             )
         self.assertEqual(self.open_demand(order), 10)
+
+    @users("orc_sales_manager")
+    def test_credit_held_on_a_hand_credit_note_stays_held(self):
+        """Found by the soak: the preview paid out the credit held on an earlier credit note,
+        which only a whole cancellation does; cancelling lines refunds their own amount."""
+        order = self.confirmed_order([(self.storable, 10)]).with_user(self.env.user)
+        line = order.order_line
+        self.deliver(order.sudo())
+        invoice = self.invoice(order.sudo())
+        self.pay(invoice.sudo())
+        hand = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": self.partner_a.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.storable.id,
+                                "quantity": 1,
+                                "price_unit": 100,
+                                "tax_ids": [Command.clear()],
+                                "sale_line_ids": [Command.set(line.ids)],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        hand.action_post()
+        impact = order.get_line_cancel_impact({line.id: 2}, refund_payments=True)
+        refunds = [i["amount"] for i in impact if i["action"] == "refund_payment"]
+        cancellation = order.cancel_lines({line.id: 2}, self.reason, refund_payments=True)
+        self.assertEqual(refunds, [200.0], msg="the preview refunds the lines' amount only")
+        self.assertEqual(sum(cancellation.refund_payment_ids.mapped("amount")), 200)
+        self.assertEqual(hand.amount_residual, 100, msg="the hand credit note stays as credit")

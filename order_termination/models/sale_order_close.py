@@ -423,7 +423,7 @@ class SaleOrderClose(models.Model):
             impact.append(self._impact_line("reduce_picking", picking, qty))
         for picking, quantities in plan["returns"].items():
             impact.append(self._impact_line("return_picking", picking, sum(quantities.values())))
-        impact += self._get_credit_impact(refund_payments, credits=plan["credits"])
+        impact += self._get_credit_impact(refund_payments, credits=plan["credits"], whole=False)
         return impact
 
     def _describe_close_impact(self, item):
