@@ -368,8 +368,8 @@ class TestCancelLines(OrderEndOfLifeCase):
 
     @users("orc_sales_manager")
     def test_credit_held_on_a_hand_credit_note_stays_held(self):
-        """Found by the soak: the preview paid out the credit held on an earlier credit note,
-        which only a whole cancellation does; cancelling lines refunds their own amount."""
+        """Found by the soak: the preview also paid out the credit held on an earlier credit
+        note, which only a whole cancellation does; cancelling lines refunds its own credit."""
         order = self.confirmed_order([(self.storable, 10)]).with_user(self.env.user)
         line = order.order_line
         self.deliver(order.sudo())
@@ -400,6 +400,8 @@ class TestCancelLines(OrderEndOfLifeCase):
         impact = order.get_line_cancel_impact({line.id: 2}, refund_payments=True)
         refunds = [i["amount"] for i in impact if i["action"] == "refund_payment"]
         cancellation = order.cancel_lines({line.id: 2}, self.reason, refund_payments=True)
-        self.assertEqual(refunds, [200.0], msg="the preview refunds the lines' amount only")
-        self.assertEqual(sum(cancellation.refund_payment_ids.mapped("amount")), 200)
+        # The hand credit note credited 1 already: 1 more is credited and refunded.
+        self.assertEqual(refunds, [100.0], msg="the preview refunds the lines' amount only")
+        self.assertEqual(cancellation.credit_note_ids.amount_total, 100)
+        self.assertEqual(sum(cancellation.refund_payment_ids.mapped("amount")), 100)
         self.assertEqual(hand.amount_residual, 100, msg="the hand credit note stays as credit")
