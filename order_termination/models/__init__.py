@@ -25,4 +25,4 @@ from . import sale_order_line
 from . import stock_picking
 from . import account_move
 from . import sale_order_batch
-from . import sale_order_line_close
+from . import sale_order_close_lines
