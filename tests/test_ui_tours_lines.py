@@ -55,3 +55,46 @@ class TestCancelLinesTour(common.OrderEndOfLifeCase, ScreenshotTourCase):
             lambda m: m.state not in ("done", "cancel")
         )
         self.assertEqual(sum(open_moves.mapped("product_uom_qty")), 10, msg="all 10 to deliver")
+
+
+@tagged("post_install", "-at_install")
+class TestCloseLinesTour(common.OrderEndOfLifeCase, ScreenshotTourCase):
+    """A sales manager closes the chairs line of an order short, then reopens it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tour_user = cls.company_user(
+            "tour_close_lines_manager", common.SALES_MANAGER_GROUPS, name="Tour Close Manager"
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Tour Close Lines Customer", "email": "tour.close@example.com"}
+        )
+
+    def test_close_a_line_then_reopen_in_browser(self):
+        order = self.confirmed_order(
+            [(self.storable, 10), (self.service, 2)],
+            partner=self.customer,
+            user_id=self.tour_user.id,
+        )
+        invoice = self.invoice(order)
+        self.deliver(order, qty=4)
+        chairs = order.order_line.filtered(lambda line: line.product_id == self.storable)
+        backorder = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        self.assertEqual(backorder.move_ids.product_uom_qty, 6, msg="6 chairs to deliver")
+
+        self.start_tour("/odoo/sales", "order_close_lines_tour", login=self.tour_user.login)
+
+        self.env.invalidate_all()
+        self.assertFalse(chairs.is_closed, msg="reopened at the end")
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.is_closed)
+        credit_note = order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")
+        self.assertEqual(len(credit_note), 1, msg="the close credited the 6 chairs")
+        self.assertEqual(credit_note.reversed_entry_id, invoice)
+        self.assertEqual(chairs.qty_invoiced, 10, msg="the reopen billed them again")
+        open_moves = chairs.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+        self.assertEqual(sum(open_moves.mapped("product_uom_qty")), 6, msg="6 to deliver again")
+        bodies = " ".join(order.message_ids.mapped("body"))
+        self.assertIn("The customer needs no more chairs.", bodies, msg="the close's note")
+        self.assertIn("The customer takes the chairs after all", bodies, msg="the reopen's note")

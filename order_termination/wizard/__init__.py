@@ -8,7 +8,9 @@ from . import sale_order_mass_close_result
 from . import sale_termination_answer_wizard
 from . import sale_termination_approve_wizard
 from . import sale_order_hold_wizard
+from . import sale_order_release_hold_wizard
 from . import sale_make_invoice_advance
 from . import sale_order_revoke_cancel
 from . import sale_order_cancel_purchase_impact
 from . import sale_order_close_lines
+from . import sale_order_reopen_lines

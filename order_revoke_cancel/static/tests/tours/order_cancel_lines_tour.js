@@ -77,8 +77,8 @@ registry.category("web_tour.tours").add("order_cancel_lines_tour", {
             trigger: "body:not(:has(.modal))",
         },
         {
-            content: "The order is still a confirmed Sales Order",
-            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Sales Order)",
+            content: "The order is still confirmed: Cancel Lines is still offered",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_cancel_lines]",
         },
         {
             content: "The chairs line shows 3 cancelled",
