@@ -98,3 +98,38 @@ class TestCloseLinesTour(common.OrderEndOfLifeCase, ScreenshotTourCase):
         bodies = " ".join(order.message_ids.mapped("body"))
         self.assertIn("The customer needs no more chairs.", bodies, msg="the close's note")
         self.assertIn("The customer takes the chairs after all", bodies, msg="the reopen's note")
+
+
+@tagged("post_install", "-at_install")
+class TestLinesChineseTour(common.OrderEndOfLifeCase, ScreenshotTourCase):
+    """The line wizards in Chinese: the terms of the views and of the code are translated."""
+
+    # The modules whose screens the tour shows; their terms are loaded for zh_CN.
+    MODULES = ("base", "web", "mail", "sale", "sale_stock", "stock", "account") + (
+        "order_revoke_cancel",
+        "order_termination",
+    )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(list(cls.MODULES), ["zh_CN"])
+        cls.tour_user = cls.company_user(
+            "tour_lines_zh_manager", common.SALES_MANAGER_GROUPS, name="Tour ZH", lang="zh_CN"
+        )
+
+    def test_line_wizards_in_chinese(self):
+        order = self.confirmed_order(
+            [(self.storable, 10), (self.service, 2)], user_id=self.tour_user.id
+        )
+        self.invoice(order)
+        self.deliver(order, qty=4)
+
+        self.start_tour(
+            f"/odoo/sales/{order.id}", "order_lines_zh_tour", login=self.tour_user.login
+        )
+
+        self.env.invalidate_all()
+        self.assertFalse(order.cancellation_ids, msg="the tour only looked")
+        self.assertFalse(order.order_line.filtered("is_closed"))
