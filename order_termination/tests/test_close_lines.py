@@ -456,6 +456,75 @@ class TestCloseLines(TerminationCase):
         self.assertAlmostEqual(self.receivable(), 1500.0, msg="receivable as before")
         self.assertBalanced(invoice | chair.invoice_lines.move_id)
 
+    def test_pick_ship_lot_goods_go_back_to_stock_with_their_lots(self):
+        """Paint in two lots, all picked, 4 shipped: closing the line takes the 6 waiting in
+        Output back to stock in the lots they were picked in, and a reopen picks them again."""
+        self.warehouse.delivery_steps = "pick_ship"
+        paint = self.lot_tracked_product()
+        lots = self.env["stock.lot"].create(
+            [
+                {"name": name, "product_id": paint.id, "company_id": self.company.id}
+                for name in ("P-1", "P-2")
+            ]
+        )
+        for lot, qty in zip(lots, (4, 6), strict=True):
+            self.env["stock.quant"]._update_available_quantity(
+                paint, self.stock_location, qty, lot_id=lot
+            )
+        order = self.confirmed_order(qty=10, product=paint)
+        self.validate(self.open_picking(order, self.warehouse.pick_type_id))  # all picked
+        ship = self.open_picking(order, self.warehouse.out_type_id)
+        self.validate(ship, qty=4)
+        self.invoice(order)
+        line = order.order_line
+        shipped = {
+            lot: sum(
+                ship.move_line_ids.filtered(lambda ml, lot=lot: ml.lot_id == lot).mapped("quantity")
+            )
+            for lot in lots
+        }
+        self.assertEqual(sum(shipped.values()), 4)
+        in_output = {lot: self.stock_by_location(paint, lot)["output"] for lot in lots}
+        self.assertEqual(sum(in_output.values()), 6, msg="6 wait in Output")
+
+        self.close_lines(order, line)
+
+        returns = line.close_return_picking_ids
+        self.assertEqual(returns.state, "done", msg="the return of the pick is received")
+        self.assertEqual(
+            {
+                lot: sum(
+                    returns.move_line_ids.filtered(lambda ml, lot=lot: ml.lot_id == lot).mapped(
+                        "quantity"
+                    )
+                )
+                for lot in lots
+            },
+            in_output,
+            msg="each lot comes back as much as waited in Output",
+        )
+        for lot, initial in zip(lots, (4, 6), strict=True):
+            self.assertEqual(
+                self.stock_by_location(paint, lot),
+                {
+                    "stock": initial - shipped[lot],
+                    "packing": 0,
+                    "output": 0,
+                    "customers": shipped[lot],
+                },
+                msg=f"lot {lot.name} back in stock",
+            )
+        self.assertEqual((line.qty_delivered, line.qty_invoiced), (4, 4), msg="settled at 4")
+        self.assertFalse(self.open_moves(line), msg="nothing due")
+
+        self.reopen_lines(order, line)
+
+        picks = self.open_moves(line).filtered(
+            lambda m: m.picking_type_id == self.warehouse.pick_type_id
+        )
+        self.assertEqual(sum(picks.mapped("product_uom_qty")), 6, msg="picked again from stock")
+        self.assertEqual((line.qty_delivered, line.qty_invoiced), (4, 4), msg="as before")
+
     # ---- wizards --------------------------------------------------------------------------------
     def test_wizards_preview_close_and_reopen(self):
         order, invoice = self.two_line_order()
