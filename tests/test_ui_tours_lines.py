@@ -1,4 +1,5 @@
-"""Browser scenario of a cancellation of lines and its revoke (see test_ui_tours.py)."""
+"""Browser scenarios of ending part of an order: cancel lines and revoke, close lines and reopen,
+and the line wizards in Chinese (see test_ui_tours.py)."""
 
 from odoo.tests import tagged
 
@@ -6,27 +7,56 @@ from odoo.addons.order_revoke_cancel.tests import common
 
 from .test_ui_tours import ScreenshotTourCase
 
+# The modules whose screens the line tours show.
+SCREEN_MODULES = (
+    "base",
+    "web",
+    "mail",
+    "sale",
+    "sale_stock",
+    "stock",
+    "account",
+    "order_revoke_cancel",
+    "order_termination",
+)
 
-@tagged("post_install", "-at_install")
-class TestCancelLinesTour(common.OrderEndOfLifeCase, ScreenshotTourCase):
-    """A sales manager cancels part of two lines of an order, then revokes it."""
+
+class LineTourCase(common.OrderEndOfLifeCase, ScreenshotTourCase):
+    """A sales manager in the language `lang`, and the order of the line tours: 10 office
+    chairs and 2 installations whose salesperson is that manager."""
+
+    lang = "en_US"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        if cls.lang != "en_US":
+            cls.env["res.lang"]._activate_lang(cls.lang)
+            # The terms of the screens the tours show (code terms are read from the files).
+            cls.env["ir.module.module"]._load_module_terms(list(SCREEN_MODULES), [cls.lang])
         cls.tour_user = cls.company_user(
-            "tour_lines_manager", common.SALES_MANAGER_GROUPS, name="Tour Lines Manager"
-        )
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Tour Lines Customer", "email": "tour.lines@example.com"}
+            f"tour_lines_manager_{cls.lang}",
+            common.SALES_MANAGER_GROUPS,
+            name="Tour Lines Manager",
+            lang=cls.lang,
         )
 
-    def test_cancel_two_lines_then_revoke_in_browser(self):
-        order = self.confirmed_order(
-            [(self.storable, 10), (self.service, 2)],
-            partner=self.customer,
-            user_id=self.tour_user.id,
+    def chairs_and_installation(self, customer=None):
+        partner = None
+        if customer:
+            # An email, or the wizards' native recipients widget asks for one in a popup.
+            partner = self.env["res.partner"].create({"name": customer, "email": "t@example.com"})
+        return self.confirmed_order(
+            [(self.storable, 10), (self.service, 2)], partner=partner, user_id=self.tour_user.id
         )
+
+
+@tagged("post_install", "-at_install")
+class TestLineTours(LineTourCase):
+    """Cancel part of two lines and revoke it; close a line short and reopen it."""
+
+    def test_cancel_two_lines_then_revoke_in_browser(self):
+        order = self.chairs_and_installation("Tour Lines Customer")
         chairs = order.order_line.filtered(lambda line: line.product_id == self.storable)
         service = order.order_line - chairs
 
@@ -56,27 +86,8 @@ class TestCancelLinesTour(common.OrderEndOfLifeCase, ScreenshotTourCase):
         )
         self.assertEqual(sum(open_moves.mapped("product_uom_qty")), 10, msg="all 10 to deliver")
 
-
-@tagged("post_install", "-at_install")
-class TestCloseLinesTour(common.OrderEndOfLifeCase, ScreenshotTourCase):
-    """A sales manager closes the chairs line of an order short, then reopens it."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tour_user = cls.company_user(
-            "tour_close_lines_manager", common.SALES_MANAGER_GROUPS, name="Tour Close Manager"
-        )
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Tour Close Lines Customer", "email": "tour.close@example.com"}
-        )
-
     def test_close_a_line_then_reopen_in_browser(self):
-        order = self.confirmed_order(
-            [(self.storable, 10), (self.service, 2)],
-            partner=self.customer,
-            user_id=self.tour_user.id,
-        )
+        order = self.chairs_and_installation("Tour Close Lines Customer")
         invoice = self.invoice(order)
         self.deliver(order, qty=4)
         chairs = order.order_line.filtered(lambda line: line.product_id == self.storable)
@@ -101,28 +112,13 @@ class TestCloseLinesTour(common.OrderEndOfLifeCase, ScreenshotTourCase):
 
 
 @tagged("post_install", "-at_install")
-class TestLinesChineseTour(common.OrderEndOfLifeCase, ScreenshotTourCase):
-    """The line wizards in Chinese: the terms of the views and of the code are translated."""
+class TestLinesChineseTour(LineTourCase):
+    """The line wizards as a Chinese-speaking manager sees them: views and code translated."""
 
-    # The modules whose screens the tour shows; their terms are loaded for zh_CN.
-    MODULES = ("base", "web", "mail", "sale", "sale_stock", "stock", "account") + (
-        "order_revoke_cancel",
-        "order_termination",
-    )
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(list(cls.MODULES), ["zh_CN"])
-        cls.tour_user = cls.company_user(
-            "tour_lines_zh_manager", common.SALES_MANAGER_GROUPS, name="Tour ZH", lang="zh_CN"
-        )
+    lang = "zh_CN"
 
     def test_line_wizards_in_chinese(self):
-        order = self.confirmed_order(
-            [(self.storable, 10), (self.service, 2)], user_id=self.tour_user.id
-        )
+        order = self.chairs_and_installation()
         self.invoice(order)
         self.deliver(order, qty=4)
 
