@@ -103,9 +103,11 @@ class SaleTerminationPurchaseEffect(models.Model):
         nor billed is removed (the purchase is cancelled when that is every line of it in
         full), the rest is left to the buyer, who is notified. Read before anything changes."""
         wanted = {}
-        purchase_lines = order._get_purchase_orders().filtered(
-            lambda p: p.state != "cancel"
-        ).order_line.filtered(lambda pl: not pl.display_type)
+        purchase_lines = (
+            order._get_purchase_orders()
+            .filtered(lambda p: p.state != "cancel")
+            .order_line.filtered(lambda pl: not pl.display_type)
+        )
         for sale_line, qty in quantities.items():
             undelivered = max(sale_line._get_qty_ordered_in_force() - sale_line.qty_delivered, 0.0)
             from_open = min(qty, undelivered)
@@ -242,7 +244,9 @@ class SaleTerminationPurchaseEffect(models.Model):
         purchase.message_post(body=body)
         # One effect per line, with the quantity it had: "before 5, after 0", not a blank row.
         if item.get("partial"):
-            note = self.env._("Every line served only quantities of %s no longer ordered.", order.name)
+            note = self.env._(
+                "Every line served only quantities of %s no longer ordered.", order.name
+            )
         else:
             note = self.env._("Every line served only %s.", order.name)
         return [

@@ -453,9 +453,7 @@ class TestCancelPurchaseEffect(TerminationCase):
 
         cancellation.with_user(self.sales_manager).revoke()
 
-        self.assertEqual(
-            self.purchases(order).filtered(lambda p: p.state != "cancel"), purchase
-        )
+        self.assertEqual(self.purchases(order).filtered(lambda p: p.state != "cancel"), purchase)
         self.assertEqual(purchase.order_line.product_qty, 4, msg="the reduced line is restored")
 
     def test_revoke_after_a_confirmed_reduction_buys_again(self):
