@@ -172,7 +172,19 @@ class SaleOrderCancelPurchase(models.Model):
         if not self._applies_purchase_effects():
             return super()._replan_line_cancel(cancellation, plan)
         items = plan.get("purchase_effects", [])
+        # As superuser for these moves only: a salesman may not write stock moves; restoring
+        # how they are supplied is part of the reduction the cancellation makes.
+        waiting = self.sudo().order_line.move_ids.filtered(
+            lambda m: m.state not in ("done", "cancel") and m.procure_method == "make_to_order"
+        )
         effects = self._apply_purchase_effects([i for i in items if i["action"] == "reduce"])
+        # A reduction down to what was received cancels the receipt's open backorder, and stock
+        # then turns the moves waiting for it into make-to-stock moves (`_action_cancel`): the
+        # negative demand of procurement, made to order, would no longer merge into them and
+        # would become a return from the customer. They still wait for what was received.
+        waiting.filtered(
+            lambda m: m.state not in ("done", "cancel") and m.procure_method == "make_to_stock"
+        ).procure_method = "make_to_order"
         with call_scope(self.env, LINE_CANCEL_NO_BUY_SCOPE, self.id):
             result = super()._replan_line_cancel(cancellation, plan)
         effects |= self._apply_purchase_effects([i for i in items if i["action"] != "reduce"])

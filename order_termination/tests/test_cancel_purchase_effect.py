@@ -537,3 +537,34 @@ class TestCancelPurchaseEffect(TerminationCase):
         effect = request.purchase_effect_ids
         self.assertEqual((effect.action, effect.previous_qty, effect.new_qty), ("reduce", 4, 3))
         self.assertEqual(effect.cancellation_id, request.cancellation_id)
+
+    def test_manager_line_cancel_removes_what_is_unreceived_and_notifies_the_rest(self):
+        """4 bought, 2 received: cancelling 3 removes the 2 still to receive and asks the buyer
+        about the third, received already."""
+        order, line = self.order_of_lines(self.sales_manager, 4)
+        purchase = self.purchases(order)
+        purchase.user_id = self.buyer
+        purchase.button_confirm()
+        self.validate(purchase.picking_ids, qty=2)
+        self.assertEqual(purchase.order_line.qty_received, 2)
+        previewed = self.line_purchase_impact(order, self.sales_manager, {line.id: 3})
+        self.assertEqual(
+            previewed,
+            {("reduce_purchase", purchase.id): 2.0, ("notify_purchase", purchase.id): 0.0},
+        )
+
+        cancellation = order.with_user(self.sales_manager).cancel_lines(
+            {line.id: 3}, self.cancel_reason
+        )
+
+        self.assertEqual(purchase.order_line.product_qty, 2, msg="what was received stays")
+        self.assertEqual(self.receipt_qty(purchase), 2, msg="nothing more to receive")
+        self.assertEqual(
+            sorted(cancellation.purchase_effect_ids.mapped("action")), ["notify", "reduce"]
+        )
+        activity = purchase.activity_ids.filtered(lambda a: a.user_id == self.buyer)
+        self.assertEqual(len(activity), 1)
+        self.assertIn("bought for them were already received", activity.note)
+        moves = line.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+        self.assertEqual(sum(moves.mapped("product_uom_qty")), 1, msg="1 left to deliver")
+        self.assertPreviewWasDone(previewed, cancellation)
