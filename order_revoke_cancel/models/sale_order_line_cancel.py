@@ -289,14 +289,7 @@ class SaleOrderLineCancel(models.Model):
             )
             .with_env(self.env)
         )
-        pickings_before = self.picking_ids
-        open_before = pickings_before.filtered(lambda p: p.state not in ("done", "cancel"))
-        demand_before = {picking: picking_demand(picking) for picking in open_before}
-        self._replan_deliveries()
-        cancelled_pickings = open_before.filtered(lambda p: p.state == "cancel")
-        changed_pickings = (open_before - cancelled_pickings).filtered(
-            lambda p: p.state != "cancel" and picking_demand(p) != demand_before[p]
-        ) | (self.picking_ids - pickings_before)
+        cancelled_pickings, changed_pickings = self._replan_line_cancel(cancellation, plan)
         fee_invoices = self._create_fee_invoices(reason, fees)
         fee_invoice = fee_invoices.get(self.id, self.env["account.move"])
         earlier = self._get_open_earlier_credit_notes()
@@ -323,6 +316,25 @@ class SaleOrderLineCancel(models.Model):
         )
         self._notify_cancellation_change(cancellation)
         return cancellation
+
+    def _replan_line_cancel(self, cancellation, plan):
+        """Let procurement follow the quantities in force once `cancellation` (of lines, made
+        from `plan`) is recorded; return the deliveries it cancelled and those it changed.
+
+        Hook: an addon whose documents Odoo's procurement changes on the way (purchases)
+        extends it to apply its part of `plan` around this step (before it while the open
+        moves still expect the cancelled quantities, after it once they no longer do) and to
+        record it on `cancellation`."""
+        self.ensure_one()
+        pickings_before = self.picking_ids
+        open_before = pickings_before.filtered(lambda p: p.state not in ("done", "cancel"))
+        demand_before = {picking: picking_demand(picking) for picking in open_before}
+        self._replan_deliveries()
+        cancelled_pickings = open_before.filtered(lambda p: p.state == "cancel")
+        changed_pickings = (open_before - cancelled_pickings).filtered(
+            lambda p: p.state != "cancel" and picking_demand(p) != demand_before[p]
+        ) | (self.picking_ids - pickings_before)
+        return cancelled_pickings, changed_pickings
 
     def _check_line_cancel_drafts(self, quantities):
         """A draft invoice that holds a line to cancel would bill what is cancelled: it must be

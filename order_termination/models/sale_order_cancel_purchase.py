@@ -6,17 +6,22 @@ With the company's `cancel_purchase_effect = 'apply'` (and always while a termin
 the plan gets a ``purchase_effects`` key, `_plan_for_order`'s items; the preview renders them
 (`cancel_purchase`, `reduce_purchase`, `notify_purchase`) and the cancellation applies them:
 shares are removed while the order's deliveries are still open, whole purchases are cancelled
-and buyers notified after. With `notify` purchases are left as Odoo leaves them (its own
+and buyers notified after. A cancellation of lines (`cancel_lines`) does the same for the
+quantities it cancels (`_plan_for_lines`, applied around Odoo's procurement in
+`_replan_line_cancel`). With `notify` purchases are left as Odoo leaves them (its own
 activities, previewed by order_revoke_cancel as `notify_purchase`).
 """
 
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
 
-from odoo.addons.order_revoke_cancel.tools.call_scope import get_call_scope
+from odoo.addons.order_revoke_cancel.tools.call_scope import call_scope, get_call_scope
 
 # Name of the call scope in which a termination hands its request to the cancellation it
 # executes (``{order id: request}``; an empty request while it is only previewed).
 TERMINATION_PURCHASE_SCOPE = "order_termination_purchase_effects"
+# Name of the call scope open while procurement follows a cancellation of lines whose purchase
+# effects this addon applies (the order's id): the buy rules then buy nothing (`_run_buy`).
+LINE_CANCEL_NO_BUY_SCOPE = "order_termination_line_cancel_no_buy"
 
 
 class SaleOrderCancellationPurchase(models.Model):
@@ -67,6 +72,24 @@ class SaleOrderCancelPurchase(models.Model):
         plan["purchase_effects"] = effects
         planned = self.env["purchase.order"].union(*(item["purchase"] for item in effects))
         plan["purchases"] = plan["purchases"].filtered(lambda p: p.id not in planned.ids)
+        return plan
+
+    def _prepare_line_cancel_plan(self, quantities, fee=0.0, reason=None):
+        """Extend the plan of a cancellation of lines with ``'purchase_effects'``, as
+        `_prepare_cancel_plan` does for the order: what cancelling `quantities` does to the
+        purchases bought for those lines (`sale.termination.purchase.effect._plan_for_lines`
+        items; empty when the company leaves purchases to their buyers)."""
+        plan = super()._prepare_line_cancel_plan(quantities, fee=fee, reason=reason)
+        plan["purchase_effects"] = []
+        if not self._applies_purchase_effects():
+            return plan
+        # As superuser, as `_prepare_cancel_plan` plans: a salesman may not read purchase
+        # lines (odoo/odoo#121079); planning only reads.
+        plan["purchase_effects"] = (
+            self.env["sale.termination.purchase.effect"]
+            .sudo()
+            ._plan_for_lines(self.sudo(), {line.sudo(): qty for line, qty in quantities.items()})
+        )
         return plan
 
     def _get_cancel_plan_impact(self, plan, refund_payments=False, reason=None):
@@ -133,6 +156,43 @@ class SaleOrderCancelPurchase(models.Model):
             documents[order.id]["purchase_effect_ids"] = [Command.set(effects.ids)]
         return documents
 
+    def _replan_line_cancel(self, cancellation, plan):
+        """Apply the purchase effects of a cancellation of lines around Odoo's procurement, and
+        put them on its ledger.
+
+        Odoo's procurement lowers the sale line's open moves by the cancelled quantity with a
+        negative procurement that goes on to the buy rule: there it lowers whatever request
+        for quotation of the vendor it finds for the product, which may buy for another order,
+        and leaves a confirmed purchase and its receipt as they are. The effects do it instead,
+        once: the buy rules buy nothing while procurement follows this cancellation
+        (`stock.rule._run_buy`). Reductions come first, while the receipt's destination moves
+        still expect the quantities (purchase_stock then lowers the receipt too); purchases are
+        cancelled and buyers notified after the moves are lowered, so that cancelling a
+        purchase does not turn them into make-to-stock moves first."""
+        if not self._applies_purchase_effects():
+            return super()._replan_line_cancel(cancellation, plan)
+        items = plan.get("purchase_effects", [])
+        # As superuser for these moves only: a salesman may not write stock moves; restoring
+        # how they are supplied is part of the reduction the cancellation makes.
+        waiting = self.sudo().order_line.move_ids.filtered(
+            lambda m: m.state not in ("done", "cancel") and m.procure_method == "make_to_order"
+        )
+        effects = self._apply_purchase_effects([i for i in items if i["action"] == "reduce"])
+        # A reduction down to what was received cancels the receipt's open backorder, and stock
+        # then turns the moves waiting for it into make-to-stock moves (`_action_cancel`): the
+        # negative demand of procurement, made to order, would no longer merge into them and
+        # would become a return from the customer. They still wait for what was received.
+        waiting.filtered(
+            lambda m: m.state not in ("done", "cancel") and m.procure_method == "make_to_stock"
+        ).procure_method = "make_to_order"
+        with call_scope(self.env, LINE_CANCEL_NO_BUY_SCOPE, self.id):
+            result = super()._replan_line_cancel(cancellation, plan)
+        effects |= self._apply_purchase_effects([i for i in items if i["action"] != "reduce"])
+        if effects:
+            # The ledger is the engine's record, written as superuser (as `_cancel_lines` does).
+            cancellation.sudo().purchase_effect_ids = [Command.set(effects.ids)]
+        return result
+
     def _no_purchase_effect(self):
         return self.env["sale.termination.purchase.effect"]
 
@@ -151,3 +211,16 @@ class SaleOrderCancelPurchase(models.Model):
             ._apply_plan(self.sudo(), items, request=request.sudo() if request else None)
         )
         return effects.with_env(self.env)
+
+
+class StockRuleLineCancel(models.Model):
+    _inherit = "stock.rule"
+
+    @api.model
+    def _run_buy(self, procurements):
+        """Buy nothing while procurement follows a cancellation of lines whose purchase effects
+        are applied (`sale.order._replan_line_cancel`): such a cancellation only takes away,
+        and the effects already took its quantities off the purchases that bought them."""
+        if get_call_scope(self.env, LINE_CANCEL_NO_BUY_SCOPE):
+            return None
+        return super()._run_buy(procurements)

@@ -93,10 +93,104 @@ class SaleTerminationPurchaseEffect(models.Model):
         return min(qty, line.product_qty)
 
     @api.model
+    def _plan_for_lines(self, order, quantities):
+        """What cancelling (or terminating) `quantities` of `order`'s lines (``{sale line:
+        quantity in the line's unit}``) does to the purchases bought for them, as items of
+        `_plan_for_order`. Only what is not delivered yet has a purchase behind it: the
+        cancelled quantity comes first out of it, as the cancellation takes it
+        (`_prepare_line_cancel_plan`), and is spread over the purchase lines buying for the
+        sale line (`_get_sale_line_purchase_shares`). Of each share, what is neither received
+        nor billed is removed (the purchase is cancelled when that is every line of it in
+        full), the rest is left to the buyer, who is notified. Read before anything changes."""
+        wanted = {}
+        purchase_lines = (
+            order._get_purchase_orders()
+            .filtered(lambda p: p.state != "cancel")
+            .order_line.filtered(lambda pl: not pl.display_type)
+        )
+        for sale_line, qty in quantities.items():
+            undelivered = max(sale_line._get_qty_ordered_in_force() - sale_line.qty_delivered, 0.0)
+            from_open = min(qty, undelivered)
+            for line, share in self._get_sale_line_purchase_shares(
+                sale_line, from_open, purchase_lines
+            ):
+                wanted[line] = wanted.get(line, 0.0) + share
+        plan = []
+        for purchase in purchase_lines.filtered(lambda pl: pl in wanted).order_id:
+            removed, kept = [], []
+            for line in purchase.order_line.filtered(lambda pl: pl in wanted):
+                rounding = line.product_uom.rounding or 0.01
+                share = wanted[line]
+                free = max(line.product_qty - max(line.qty_received, line.qty_invoiced), 0.0)
+                take = min(share, free)
+                if not float_is_zero(take, precision_rounding=rounding):
+                    removed.append((line, take))
+                if not float_is_zero(share - take, precision_rounding=rounding):
+                    kept.append((line, share - take))
+            # ``partial``: the purchase served quantities of the order that stay ordered too,
+            # or other orders; the notes say so.
+            if removed:
+                cancel = not kept and self._can_cancel_purchase(purchase, removed)
+                action = "cancel" if cancel else "reduce"
+                plan.append(
+                    {"action": action, "purchase": purchase, "lines": removed, "partial": True}
+                )
+            if kept:
+                plan.append(
+                    {"action": "notify", "purchase": purchase, "lines": kept, "partial": True}
+                )
+        return plan
+
+    @api.model
+    def _get_sale_line_purchase_shares(self, sale_line, qty, purchase_lines):
+        """[(purchase line, quantity in its unit)]: `qty` (in `sale_line`'s unit) spread over
+        those of `purchase_lines` that buy for `sale_line`, latest first, each at most what it
+        still brings for it: a dropship line (`sale_line_id`) what is not received yet, a
+        make-to-order line what the sale line's open moves expect of it (its
+        ``move_dest_ids``)."""
+        product_uom = sale_line.product_id.uom_id
+        left = sale_line.product_uom._compute_quantity(qty, product_uom)
+        shares = []
+        for line in purchase_lines.sorted("id", reverse=True):
+            if float_compare(left, 0.0, precision_rounding=product_uom.rounding or 0.01) <= 0:
+                break
+            if line.sale_line_id:
+                if line.sale_line_id != sale_line:
+                    continue
+                serving = max(line.product_qty - line.qty_received, 0.0)
+            else:
+                moves = (line.move_dest_ids | line.move_ids.move_dest_ids).filtered(
+                    lambda m: m.sale_line_id == sale_line and m.state not in ("done", "cancel")
+                )
+                serving = min(
+                    sum(
+                        m.product_uom._compute_quantity(m.product_uom_qty, line.product_uom)
+                        for m in moves
+                    ),
+                    line.product_qty,
+                )
+            share = min(product_uom._compute_quantity(left, line.product_uom), serving)
+            if float_is_zero(share, precision_rounding=line.product_uom.rounding or 0.01):
+                continue
+            shares.append((line, share))
+            left -= line.product_uom._compute_quantity(share, product_uom)
+        return shares
+
+    @api.model
     def _plan_purchase(self, purchase, shares):
         touched = [line for line, _share in shares if line.qty_received or line.qty_invoiced]
         if touched:
             return {"action": "notify", "purchase": purchase, "lines": shares}
+        return {
+            "action": "cancel" if self._can_cancel_purchase(purchase, shares) else "reduce",
+            "purchase": purchase,
+            "lines": shares,
+        }
+
+    @api.model
+    def _can_cancel_purchase(self, purchase, shares):
+        """Whether removing `shares` ([(purchase line, quantity)]) leaves nothing of
+        `purchase` (every line removed in full), of which nothing is received or billed."""
         served_only_us = all(
             float_compare(
                 dict(shares).get(pl, 0.0),
@@ -108,12 +202,7 @@ class SaleTerminationPurchaseEffect(models.Model):
         )
         billed = purchase.invoice_ids.filtered(lambda m: m.state not in ("draft", "cancel"))
         received = purchase.order_line.filtered(lambda pl: pl.qty_received)
-        cancel = served_only_us and not billed and not received
-        return {
-            "action": "cancel" if cancel else "reduce",
-            "purchase": purchase,
-            "lines": shares,
-        }
+        return served_only_us and not billed and not received
 
     # ------------------------------------------------------------------
     # Apply
@@ -154,7 +243,12 @@ class SaleTerminationPurchaseEffect(models.Model):
             body = self.env._("Cancelled by the cancellation of %s.", order.name)
         purchase.message_post(body=body)
         # One effect per line, with the quantity it had: "before 5, after 0", not a blank row.
-        note = self.env._("Every line served only %s.", order.name)
+        if item.get("partial"):
+            note = self.env._(
+                "Every line served only quantities of %s no longer ordered.", order.name
+            )
+        else:
+            note = self.env._("Every line served only %s.", order.name)
         return [
             {
                 "purchase_id": purchase.id,
@@ -171,6 +265,10 @@ class SaleTerminationPurchaseEffect(models.Model):
     @api.model
     def _purchase_reduce(self, order, item, request=None):
         vals_list = []
+        if item.get("partial"):
+            note = self.env._("Quantities of %s no longer ordered removed.", order.name)
+        else:
+            note = self.env._("Share of %s removed; the rest serves other orders.", order.name)
         for line, share in item["lines"]:
             previous = line.product_qty
             line.product_qty = max(previous - share, 0.0)
@@ -182,9 +280,7 @@ class SaleTerminationPurchaseEffect(models.Model):
                     "action": "reduce",
                     "previous_qty": previous,
                     "new_qty": line.product_qty,
-                    "note": self.env._(
-                        "Share of %s removed; the rest serves other orders.", order.name
-                    ),
+                    "note": note,
                 }
             )
         if request:
@@ -201,7 +297,9 @@ class SaleTerminationPurchaseEffect(models.Model):
     @api.model
     def _purchase_notify(self, order, item, request=None):
         purchase = item["purchase"]
-        if request:
+        if item.get("partial"):
+            note = self._get_partial_notify_note(order, purchase, request)
+        elif request:
             note = self.env._(
                 "%(order)s was terminated (%(request)s), but goods of %(purchase)s were "
                 "already received or billed, so the purchase was left unchanged. Decide with "
@@ -211,7 +309,6 @@ class SaleTerminationPurchaseEffect(models.Model):
                 request=request.name,
                 purchase=purchase.name,
             )
-            summary = self.env._("Terminated order %s: review this purchase", order.name)
         else:
             note = self.env._(
                 "%(order)s was cancelled, but goods of %(purchase)s were already received or "
@@ -220,6 +317,9 @@ class SaleTerminationPurchaseEffect(models.Model):
                 order=order.name,
                 purchase=purchase.name,
             )
+        if request:
+            summary = self.env._("Terminated order %s: review this purchase", order.name)
+        else:
             summary = self.env._("Cancelled order %s: review this purchase", order.name)
         purchase.activity_schedule(
             "mail.mail_activity_data_todo",
@@ -228,3 +328,26 @@ class SaleTerminationPurchaseEffect(models.Model):
             note=note,
         )
         return [{"purchase_id": purchase.id, "action": "notify", "note": note}]
+
+    @api.model
+    def _get_partial_notify_note(self, order, purchase, request=None):
+        """The buyer's note when quantities of some lines of `order` ended but what `purchase`
+        bought for them was already received or billed."""
+        if request:
+            return self.env._(
+                "Quantities of %(order)s were terminated (%(request)s), but goods of "
+                "%(purchase)s bought for them were already received or billed, so they were "
+                "left on the purchase. Decide with the vendor whether to return the goods or "
+                "keep them in stock, and adjust the bill if needed.",
+                order=order.name,
+                request=request.name,
+                purchase=purchase.name,
+            )
+        return self.env._(
+            "Quantities of %(order)s were cancelled, but goods of %(purchase)s bought for them "
+            "were already received or billed, so they were left on the purchase. Decide with "
+            "the vendor whether to return the goods or keep them in stock, and adjust the bill "
+            "if needed.",
+            order=order.name,
+            purchase=purchase.name,
+        )

@@ -117,8 +117,8 @@ class SaleTerminationRequestExecution(models.Model):
         # The engine's workhorse, not its RPC entry point: the reason is the termination's own
         # (the shipped "Order terminated" is archived so that nobody picks it by hand). The
         # purchase cascade is the cancellation's purchase effects (sale_order_cancel_purchase),
-        # applied for a termination whatever the company's setting and recorded on both; a
-        # termination of lines (`cancel_lines`) leaves the purchases to their buyers for now.
+        # applied for a termination, of the order or of lines, whatever the company's setting
+        # and recorded on both.
         with call_scope(self.env, TERMINATION_PURCHASE_SCOPE, {order.id: self}):
             if quantities:
                 cancellations = order._cancel_lines(

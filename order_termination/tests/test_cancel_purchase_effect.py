@@ -357,3 +357,214 @@ class TestCancelPurchaseEffect(TerminationCase):
             ("draft", 4),
             msg="a confirmed purchase is not changed by procurement: a new RFQ buys order A's 4",
         )
+
+    # ---- cancelling lines ----------------------------------------------------------------------
+    def order_of_lines(self, user, qty, product=None, route=None):
+        """A confirmed order of `user` with a line of `qty` units of `product` (made to order
+        by default) and a second line from stock, so that cancelling the first is a
+        cancellation of lines."""
+        order = self.order_for(user, qty, product=product, route=route)
+        order.order_line = [
+            Command.create(
+                {"product_id": self.storable.id, "product_uom_qty": 2, "price_unit": 10.0}
+            )
+        ]
+        return order, order.order_line[0]
+
+    def line_purchase_impact(self, order, user, quantities):
+        """The purchase lines of the preview of cancelling `quantities`, as `user` sees them:
+        {(action, purchase id): quantity}."""
+        previewed = {}
+        for item in order.with_user(user).get_line_cancel_impact(quantities):
+            if item["action"] in PURCHASE_ACTIONS:
+                self.assertEqual(item["model"], "purchase.order", msg="the line opens a purchase")
+                key = (item["action"], item["res_id"])
+                previewed[key] = previewed.get(key, 0.0) + (item["quantity"] or 0.0)
+        return previewed
+
+    def receipt_qty(self, purchase):
+        moves = purchase.sudo().picking_ids.move_ids.filtered(lambda m: m.state != "cancel")
+        return sum(moves.mapped("product_uom_qty"))
+
+    def test_salesman_line_cancel_reduces_the_confirmed_purchase_and_its_receipt(self):
+        order, line = self.order_of_lines(self.salesman, 4)
+        purchase = self.purchases(order)
+        purchase.button_confirm()
+        other = self.order_for(self.salesman, 3)
+        other_rfq = self.purchases(other)
+        self.assertNotEqual(other_rfq, purchase, msg="the other order is bought on a new RFQ")
+        previewed = self.line_purchase_impact(order, self.salesman, {line.id: 1})
+        self.assertEqual(previewed, {("reduce_purchase", purchase.id): 1.0})
+
+        cancellation = order.with_user(self.salesman).cancel_lines({line.id: 1}, self.cancel_reason)
+
+        self.assertEqual((cancellation.scope, order.state), ("lines", "sale"))
+        self.assertEqual(purchase.order_line.product_qty, 3, msg="the cancelled unit is removed")
+        self.assertEqual(self.receipt_qty(purchase), 3, msg="the receipt expects 3")
+        self.assertEqual(
+            other_rfq.order_line.product_qty,
+            3,
+            msg="the other order's RFQ keeps its 3 (Odoo's negative procurement would lower it)",
+        )
+        effects = cancellation.with_user(self.salesman).purchase_effect_ids
+        self.assertEqual(
+            [(e.action, e.purchase_name, e.previous_qty, e.new_qty) for e in effects],
+            [("reduce", purchase.name, 4.0, 3.0)],
+            msg="the salesman reads on the ledger what was done to the purchase",
+        )
+        self.assertPreviewWasDone(previewed, cancellation)
+
+    def test_manager_line_cancelled_in_full_cancels_its_rfq(self):
+        order, line = self.order_of_lines(self.sales_manager, 4)
+        purchase = self.purchases(order)
+        self.assertEqual(purchase.state, "draft")
+        previewed = self.line_purchase_impact(order, self.sales_manager, {line.id: 4})
+        self.assertEqual(previewed, {("cancel_purchase", purchase.id): 4.0})
+
+        cancellation = order.with_user(self.sales_manager).cancel_lines(
+            {line.id: 4}, self.cancel_reason
+        )
+
+        self.assertEqual(order.state, "sale", msg="the other line carries on")
+        self.assertEqual(purchase.state, "cancel", msg="the RFQ served only that line")
+        self.assertEqual(
+            [(e.action, e.previous_qty, e.new_qty) for e in cancellation.purchase_effect_ids],
+            [("cancel", 4.0, 0.0)],
+        )
+        self.assertPreviewWasDone(previewed, cancellation)
+
+        cancellation.with_user(self.sales_manager).revoke("The customer wants the desks.")
+
+        again = self.purchases(order).filtered(lambda p: p.state != "cancel")
+        self.assertEqual(len(again), 1, msg="procurement buys again")
+        self.assertNotEqual(again, purchase, msg="on a new RFQ")
+        self.assertEqual((again.state, again.order_line.product_qty), ("draft", 4))
+
+    def test_line_cancel_of_a_draft_rfq_is_removed_once_and_restored_by_revoke(self):
+        order, line = self.order_of_lines(self.salesman, 4)
+        purchase = self.purchases(order)
+        previewed = self.line_purchase_impact(order, self.salesman, {line.id: 1})
+        self.assertEqual(previewed, {("reduce_purchase", purchase.id): 1.0})
+
+        cancellation = order.with_user(self.salesman).cancel_lines({line.id: 1}, self.cancel_reason)
+
+        self.assertEqual(purchase.order_line.product_qty, 3, msg="removed once, not twice")
+        self.assertPreviewWasDone(previewed, cancellation)
+
+        cancellation.with_user(self.sales_manager).revoke()
+
+        self.assertEqual(self.purchases(order).filtered(lambda p: p.state != "cancel"), purchase)
+        self.assertEqual(purchase.order_line.product_qty, 4, msg="the reduced line is restored")
+
+    def test_revoke_after_a_confirmed_reduction_buys_again(self):
+        order, line = self.order_of_lines(self.salesman, 4)
+        purchase = self.purchases(order)
+        purchase.button_confirm()
+        cancellation = order.with_user(self.salesman).cancel_lines({line.id: 1}, self.cancel_reason)
+
+        cancellation.with_user(self.sales_manager).revoke()
+
+        self.assertEqual(purchase.order_line.product_qty, 3, msg="the confirmed one is as left")
+        new = self.purchases(order).filtered(lambda p: p.state != "cancel") - purchase
+        self.assertEqual(
+            (new.state, new.order_line.product_qty),
+            ("draft", 1),
+            msg="procurement buys the revoked unit again, on a new RFQ",
+        )
+        moves = line.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+        self.assertEqual(sum(moves.mapped("product_uom_qty")), 4, msg="4 are to deliver again")
+
+    def test_line_cancel_of_received_goods_notifies_the_buyer(self):
+        order, line = self.order_of_lines(self.salesman, 4)
+        purchase = self.purchases(order)
+        purchase.user_id = self.buyer
+        purchase.button_confirm()
+        self.pick_all(purchase.picking_ids).button_validate()
+        previewed = self.line_purchase_impact(order, self.salesman, {line.id: 1})
+        self.assertEqual(previewed, {("notify_purchase", purchase.id): 0.0})
+
+        cancellation = order.with_user(self.salesman).cancel_lines({line.id: 1}, self.cancel_reason)
+
+        self.assertEqual(purchase.order_line.product_qty, 4, msg="the received purchase is kept")
+        self.assertEqual(cancellation.purchase_effect_ids.action, "notify")
+        activity = purchase.activity_ids.filtered(
+            lambda a: a.user_id == self.buyer and order.name in (a.summary or "")
+        )
+        self.assertEqual(len(activity), 1, msg="the buyer is asked to act, once")
+        self.assertIn("were cancelled", activity.note)
+        self.assertPreviewWasDone(previewed, cancellation)
+
+    def test_dropship_line_cancel_reduces_the_purchase(self):
+        order, line = self.order_of_lines(
+            self.salesman, 4, product=self.dropship_product, route=self.dropship_route
+        )
+        purchase = self.purchases(order)
+        purchase.button_confirm()
+        previewed = self.line_purchase_impact(order, self.salesman, {line.id: 1})
+        self.assertEqual(previewed, {("reduce_purchase", purchase.id): 1.0})
+
+        cancellation = order.with_user(self.salesman).cancel_lines({line.id: 1}, self.cancel_reason)
+
+        self.assertEqual(purchase.order_line.product_qty, 3)
+        self.assertEqual(self.receipt_qty(purchase), 3, msg="the vendor ships 3")
+        self.assertPreviewWasDone(previewed, cancellation)
+
+    def test_notify_setting_leaves_the_purchases_of_a_line_cancel(self):
+        self.company.cancel_purchase_effect = "notify"
+        order, line = self.order_of_lines(self.salesman, 4)
+        purchase = self.purchases(order)
+        purchase.button_confirm()
+        self.assertFalse(self.line_purchase_impact(order, self.salesman, {line.id: 1}))
+
+        cancellation = order.with_user(self.salesman).cancel_lines({line.id: 1}, self.cancel_reason)
+
+        self.assertEqual(purchase.order_line.product_qty, 4, msg="as Odoo leaves it")
+        self.assertEqual(self.receipt_qty(purchase), 4)
+        self.assertFalse(cancellation.purchase_effect_ids)
+
+    def test_termination_of_lines_applies_whatever_the_setting(self):
+        self.company.cancel_purchase_effect = "notify"
+        order, line = self.order_of_lines(self.requester, 4)
+        purchase = self.purchases(order)
+        purchase.button_confirm()
+        request = self.request(order, quantities={line.id: 1})
+        request.with_user(self.warehouse_approver).action_approve()
+
+        self.assertEqual(request.state, "done")
+        self.assertEqual(request.cancellation_id.scope, "lines")
+        self.assertEqual(purchase.order_line.product_qty, 3, msg="the terminated unit is removed")
+        self.assertEqual(self.receipt_qty(purchase), 3)
+        effect = request.purchase_effect_ids
+        self.assertEqual((effect.action, effect.previous_qty, effect.new_qty), ("reduce", 4, 3))
+        self.assertEqual(effect.cancellation_id, request.cancellation_id)
+
+    def test_manager_line_cancel_removes_what_is_unreceived_and_notifies_the_rest(self):
+        """4 bought, 2 received: cancelling 3 removes the 2 still to receive and asks the buyer
+        about the third, received already."""
+        order, line = self.order_of_lines(self.sales_manager, 4)
+        purchase = self.purchases(order)
+        purchase.user_id = self.buyer
+        purchase.button_confirm()
+        self.validate(purchase.picking_ids, qty=2)
+        self.assertEqual(purchase.order_line.qty_received, 2)
+        previewed = self.line_purchase_impact(order, self.sales_manager, {line.id: 3})
+        self.assertEqual(
+            previewed,
+            {("reduce_purchase", purchase.id): 2.0, ("notify_purchase", purchase.id): 0.0},
+        )
+
+        cancellation = order.with_user(self.sales_manager).cancel_lines(
+            {line.id: 3}, self.cancel_reason
+        )
+
+        self.assertEqual(purchase.order_line.product_qty, 2, msg="what was received stays")
+        self.assertEqual(self.receipt_qty(purchase), 2, msg="nothing more to receive")
+        self.assertEqual(
+            sorted(cancellation.purchase_effect_ids.mapped("action")), ["notify", "reduce"]
+        )
+        activity = purchase.activity_ids.filtered(lambda a: a.user_id == self.buyer)
+        self.assertEqual(len(activity), 1)
+        self.assertIn("bought for them were already received", activity.note)
+        moves = line.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+        self.assertEqual(sum(moves.mapped("product_uom_qty")), 1, msg="1 left to deliver")
+        self.assertPreviewWasDone(previewed, cancellation)
