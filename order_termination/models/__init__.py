@@ -23,6 +23,7 @@ from . import sale_order_auto_close
 from . import sale_order_impact
 from . import sale_order_line
 from . import stock_picking
+from . import stock_rule
 from . import account_move
 from . import sale_order_batch
 from . import sale_order_close_lines

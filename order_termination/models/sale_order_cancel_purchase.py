@@ -12,7 +12,7 @@ quantities it cancels (`_plan_for_lines`, applied around Odoo's procurement in
 activities, previewed by order_revoke_cancel as `notify_purchase`).
 """
 
-from odoo import Command, api, fields, models
+from odoo import Command, fields, models
 
 from odoo.addons.order_revoke_cancel.tools.call_scope import call_scope, get_call_scope
 
@@ -20,7 +20,8 @@ from odoo.addons.order_revoke_cancel.tools.call_scope import call_scope, get_cal
 # executes (``{order id: request}``; an empty request while it is only previewed).
 TERMINATION_PURCHASE_SCOPE = "order_termination_purchase_effects"
 # Name of the call scope open while procurement follows a cancellation of lines whose purchase
-# effects this addon applies (the order's id): the buy rules then buy nothing (`_run_buy`).
+# effects this addon applies (the order's id): the buy rules then take nothing off purchases
+# (`_run_buy`).
 LINE_CANCEL_NO_BUY_SCOPE = "order_termination_line_cancel_no_buy"
 
 
@@ -211,16 +212,3 @@ class SaleOrderCancelPurchase(models.Model):
             ._apply_plan(self.sudo(), items, request=request.sudo() if request else None)
         )
         return effects.with_env(self.env)
-
-
-class StockRuleLineCancel(models.Model):
-    _inherit = "stock.rule"
-
-    @api.model
-    def _run_buy(self, procurements):
-        """Buy nothing while procurement follows a cancellation of lines whose purchase effects
-        are applied (`sale.order._replan_line_cancel`): such a cancellation only takes away,
-        and the effects already took its quantities off the purchases that bought them."""
-        if get_call_scope(self.env, LINE_CANCEL_NO_BUY_SCOPE):
-            return None
-        return super()._run_buy(procurements)
