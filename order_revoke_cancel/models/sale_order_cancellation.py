@@ -353,8 +353,9 @@ class SaleOrderCancellation(models.Model):
                 )
             # A refund the provider has not confirmed yet has no payment: it is due again too
             # (read as superuser, see `_get_provider_refunds`).
+            paid = cancellation.sudo().refund_payment_ids
             for refund in cancellation._get_provider_refunds().filtered(
-                lambda t: t.payment_id not in cancellation.sudo().refund_payment_ids
+                lambda t, paid=paid: t.payment_id not in paid
             ):
                 impact.append(
                     order._impact_line("reconcile_payment", refund, False, -refund.amount)

@@ -123,7 +123,7 @@ class TestProviderRefunds(OrderEndOfLifeCase):
         self.assertExact(cancellation, invoice)
 
     def test_part_paid_by_card_part_by_bank(self):
-        order, invoice, tx = self.paid_by_card(amount=300.0)
+        order, invoice, _tx = self.paid_by_card(amount=300.0)
         self.pay(invoice, 200.0)
         impact = order.with_user(self.sales_manager).get_cancel_impact(refund_payments=True)
         self.assertEqual([x["amount"] for x in self.lines(impact, "refund_transaction")], [300.0])
