@@ -213,7 +213,7 @@ class TestProviderRefunds(OrderEndOfLifeCase):
 
     def test_provider_raising_refuses_the_cancellation(self):
         def fake(tx, amount_to_refund=None):
-            raise ValidationError("Demo: the card issuer declined the refund")
+            raise ValidationError(tx.env._("Demo: the card issuer declined the refund"))
 
         message = self._refused_refund(fake)
         self.assertIn("declined", message, msg="the provider's answer")
