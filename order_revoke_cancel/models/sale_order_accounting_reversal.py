@@ -6,6 +6,7 @@ The plan (`_get_credit_plan`) is read by the preview and by execution alike.
 """
 
 from odoo import Command, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..tools import (
@@ -95,8 +96,14 @@ class SaleOrderAccountingReversal(models.Model):
                 impact.append(
                     self._impact_line("reverse_writeoff", invoice, False, item["writeoff"])
                 )
-            if not invoice.currency_id.is_zero(item["refund"] - kept):
-                impact.append(self._impact_line(action, invoice, False, item["refund"] - kept))
+            amount = item["refund"] - kept
+            if refund_payments:
+                # Money back the way it came: what a provider can refund goes back through it.
+                through, amount = _split_refund(item, amount)
+                for transaction, part in through:
+                    impact.append(self._refund_transaction_impact_line(transaction, part))
+            if not invoice.currency_id.is_zero(amount):
+                impact.append(self._impact_line(action, invoice, False, amount))
         if refund_payments and whole:
             # As `_credit_invoices`: only a whole cancellation pays out the credit the customer
             # holds on earlier credit notes (`whole` false: quantities of lines, a short close).
@@ -109,10 +116,27 @@ class SaleOrderAccountingReversal(models.Model):
                     impact.append(self._impact_line(action, credit_note, False, amount - kept))
         return impact
 
+    def _refund_transaction_impact_line(self, transaction, amount):
+        """Preview line of a refund through the provider of `transaction` (the source payment
+        transaction): it names the transaction and its provider. Read as superuser: a salesman
+        previews what a cancellation does without access to payment transactions, and the line
+        shows only their reference and provider."""
+        transaction = transaction.sudo()
+        line = self._impact_line("refund_transaction", transaction, False, amount)
+        line["name"] = self.env._(
+            "%(transaction)s (%(provider)s)",
+            transaction=transaction.reference,
+            provider=transaction.provider_id.name,
+        )
+        return line
+
     def _get_credit_plan(self, quantities=None):
         """What crediting this order does, per posted customer invoice, latest first:
         ``{'invoice', 'lines': {invoice line: [credit line values]}, 'amount': credit note total,
-        'refund': money received for the order's share that the credit note gives back}``.
+        'refund': money received for the order's share that the credit note gives back,
+        'transactions': [(payment transaction, amount)] the part of that money that came through
+        a provider transaction refundable through its provider (see
+        `_get_refundable_transactions`)}``.
 
         `quantities` (``{sale line: quantity}``) limits the credit to those quantities, taken
         from the latest invoices (short close); by default everything still uncredited.
@@ -133,6 +157,8 @@ class SaleOrderAccountingReversal(models.Model):
         plan = []
         combos = self._get_combo_credits(by_invoice, uncredited, quantities)
         held = self._get_held_credit(list(by_invoice))[0]
+        # What is left to refund of each provider transaction, shared by the invoices it paid.
+        refundable = {}
         for invoice, lines in by_invoice.items():
             currency = invoice.currency_id
             amount = _document_total(invoice, lines)
@@ -166,9 +192,47 @@ class SaleOrderAccountingReversal(models.Model):
                     "writeoff": writeoff if currency.compare_amounts(writeoff, 0.0) > 0 else 0.0,
                     "ratio": ratio,
                     "whole": whole,
+                    "transactions": self._get_refundable_transactions(
+                        invoice, ratio, refund, refundable
+                    ),
                 }
             )
         return plan
+
+    def _get_refundable_transactions(self, invoice, ratio, refund, refundable):
+        """The provider transactions through which the money of `refund` (this order's
+        `ratio` of the money received on `invoice`) can go back: ``[(transaction, amount)]``,
+        each the part of the money it brought to `invoice` for this order, at most what is left
+        to refund of it (`refundable`, ``{transaction: amount}``, updated: one transaction may
+        have paid several invoices) and `refund` in all.
+
+        A transaction counts when it is confirmed, in the invoice's currency, and its provider
+        (and payment method) support refunds, as Odoo's refund wizard reads them; a provider
+        that refunds only in full is used only for the whole transaction (see
+        `_split_refund`). Read as superuser: transactions and providers are not readable by
+        salesmen, who preview cancellations, and nothing is written here."""
+        self.ensure_one()
+        result = []
+        currency = invoice.currency_id
+        left = refund
+        for move, _partial, _settled, received in invoice._get_money_settlements():
+            transaction = move.origin_payment_id.sudo().payment_transaction_id
+            if not transaction or not _refund_support(transaction):
+                continue
+            if transaction.currency_id != currency:
+                continue
+            if transaction not in refundable:
+                refunds = transaction.child_transaction_ids.filtered(
+                    lambda t: t.operation == "refund" and t.state not in ("cancel", "error")
+                )
+                refundable[transaction] = transaction.amount + sum(refunds.mapped("amount"))
+            amount = currency.round(min(received * ratio, refundable[transaction], left))
+            if currency.compare_amounts(amount, 0.0) <= 0:
+                continue
+            refundable[transaction] -= amount
+            left -= amount
+            result.append((transaction.with_env(self.env), amount))
+        return result
 
     def _credits_whole_invoice(self, invoice):
         """Whether crediting all of this order's uncredited lines leaves nothing of `invoice`
@@ -345,8 +409,8 @@ class SaleOrderAccountingReversal(models.Model):
         for order, credit_note in zip([order for order, _item in items], credit_notes, strict=True):
             result[order.id][0] |= credit_note
         to_refund = [
-            (order, credit_note, amount)
-            for order, _item, credit_note, amount, _open in steps
+            (order, credit_note, amount, item)
+            for order, item, credit_note, amount, _open in steps
             if refund_payments and not credit_note.currency_id.is_zero(amount)
         ]
         self._refund_in_one_pass(to_refund, result)
@@ -366,19 +430,100 @@ class SaleOrderAccountingReversal(models.Model):
                     part = min(max(keep, 0.0), credit_note.amount_residual)
                     keep -= part
                     if not credit_note.currency_id.is_zero(credit_note.amount_residual - part):
-                        to_refund.append((order, credit_note, credit_note.amount_residual - part))
+                        to_refund.append(
+                            (order, credit_note, credit_note.amount_residual - part, None)
+                        )
         self._refund_in_one_pass(to_refund, result)
         return {order_id: tuple(documents) for order_id, documents in result.items()}
 
     def _refund_in_one_pass(self, to_refund, result):
-        """Refund `to_refund` (``[(order, credit note, amount)]``) with `_refund_credit_note`
-        in one pass, and add each order's payment to its documents in `result`."""
+        """Refund `to_refund` (``[(order, credit note, amount, credit plan item or None)]``)
+        and add each order's payments to its documents in `result`: what the item's provider
+        transactions can refund goes back through their providers (`_split_refund`, read from
+        the plan as the preview reads it, `_refund_through_providers`), the rest by the
+        outbound payments of `_refund_credit_note`, in one pass.
+
+        The outbound payments come first: a request to a provider reaches outside the database
+        and cannot be rolled back with it, so it is the last step that may still fail."""
         if not to_refund:
             return
-        credit_notes = self.env["account.move"].browse([cn.id for _o, cn, _a in to_refund])
-        payments = self._refund_credit_note(credit_notes, [amount for _o, _cn, amount in to_refund])
-        for (order, _credit_note, _amount), payment in zip(to_refund, payments, strict=True):
-            result[order.id][1] |= payment
+        by_payment, through = [], []
+        for order, credit_note, amount, item in to_refund:
+            if item:
+                parts, amount = _split_refund(item, amount)
+                through += [(order, credit_note, tx, part) for tx, part in parts]
+            if not credit_note.currency_id.is_zero(amount):
+                by_payment.append((order, credit_note, amount))
+        if by_payment:
+            credit_notes = self.env["account.move"].browse([cn.id for _o, cn, _a in by_payment])
+            payments = self._refund_credit_note(credit_notes, [a for _o, _cn, a in by_payment])
+            for (order, _credit_note, _amount), payment in zip(by_payment, payments, strict=True):
+                result[order.id][1] |= payment
+        for order, credit_note, transaction, amount in through:
+            refund = order._refund_through_provider(credit_note, transaction, amount)
+            # Confirmed at once (as the demo provider and some others do): the payment Odoo
+            # made for it is a refund of this cancellation like any other.
+            result[order.id][1] |= refund.payment_id.with_env(self.env)
+
+    def _get_refund_refused_error(self, transaction, amount, message):
+        """The error that refuses the cancellation when the provider of `transaction` refused
+        to refund `amount` (see `_refund_through_provider`)."""
+        transaction = transaction.sudo()
+        return UserError(
+            self.env._(
+                "%(order)s was not cancelled: %(provider)s refused the refund of %(amount)s on "
+                "transaction %(transaction)s (%(message)s). Try again later, or cancel without "
+                "refunding the payments (the money stays as the customer's credit) and refund "
+                "the customer by hand.",
+                order=self.name,
+                provider=transaction.provider_id.name,
+                amount=transaction.currency_id.format(amount),
+                transaction=transaction.reference,
+                message=message,
+            )
+        )
+
+    def _refund_through_provider(self, credit_note, transaction, amount):
+        """Refund `amount` of the posted `credit_note` through the provider of `transaction`
+        (the payment transaction that brought the money), exactly as Odoo's refund wizard
+        does (`payment.transaction.action_refund`, which checks the user's rights on the
+        transaction), and return the refund transaction.
+
+        The refund transaction is linked to the credit note, so that the payment Odoo makes
+        for it once the provider confirms the refund (`_post_process` → `_create_payment`) is
+        reconciled with the credit note: the customer's receivable is exact to the cent. A
+        refund confirmed at once is post-processed here, as Odoo's payment status page does,
+        instead of waiting for the post-processing cron; one that the provider confirms later
+        leaves the credit note open for its amount until then.
+
+        A refused refund (the provider raises, or the transaction ends in error or cancelled)
+        refuses the whole cancellation: nothing is left half done. It does not fall back to a
+        bank payment: the money came from the customer's card or wallet, and paying it out to
+        a bank account the customer may not have given is the accountant's decision, not the
+        engine's. The user may try again, or cancel without refunding (the money stays as the
+        customer's credit on the credit note) and refund it by hand."""
+        self.ensure_one()
+        # The provider's data are read as superuser, as Odoo's refund wizard reads them.
+        before = transaction.sudo().child_transaction_ids
+        try:
+            transaction.action_refund(amount_to_refund=amount)
+        except UserError as error:
+            # Providers raise UserError or ValidationError (its subclass) on a refused request.
+            raise self._get_refund_refused_error(transaction, amount, error.args[0]) from error
+        refund = (transaction.sudo().child_transaction_ids - before).filtered(
+            lambda t: t.operation == "refund"
+        )
+        if not refund or refund.state in ("error", "cancel"):
+            raise self._get_refund_refused_error(
+                transaction, amount, refund.state_message or self.env._("no refund was made")
+            )
+        # The refund transaction is Odoo's own record of the provider's answer: linking it to
+        # the credit note (and post-processing it, which creates and reconciles its payment as
+        # Odoo's cron does as superuser) is safe once `action_refund` checked the user's rights.
+        refund.write({"invoice_ids": [Command.link(credit_note.id)]})
+        if refund.state == "done" and not refund.is_post_processed:
+            refund._post_process()
+        return refund.with_env(self.env)
 
     def _get_open_earlier_credit_notes(self):
         """The order's posted credit notes still open that carry nothing but its lines (typed
@@ -554,6 +699,48 @@ def _rounds_without_shared_invoices(orders, credits):
         for invoice_id in invoices:
             placed[invoice_id] = index
     return rounds
+
+
+def _refund_support(transaction):
+    """How the provider of `transaction` (sudo) refunds it: 'full_only' or 'partial', as Odoo's
+    refund wizard reads it (provider and payment method); False when it does not, or when the
+    transaction is not a confirmed payment or its provider is disabled."""
+    if transaction.state != "done" or transaction.operation in ("refund", "validation"):
+        return False
+    provider = transaction.provider_id
+    if provider.state == "disabled":
+        return False
+    method = transaction.payment_method_id.primary_payment_method_id or (
+        transaction.payment_method_id
+    )
+    supports = {provider.support_refund, method.support_refund if method else "partial"}
+    if not supports <= {"full_only", "partial"}:
+        return False
+    return "full_only" if "full_only" in supports else "partial"
+
+
+def _split_refund(item, amount):
+    """Split `amount` of a credit plan `item`'s refund into what goes back through its provider
+    transactions (``[(transaction, amount)]``, in the plan's order, each at most its planned
+    amount) and the rest, paid out by an outbound payment. A provider that refunds only in full
+    takes a transaction only when all of it is refunded. One function for preview and
+    execution, so that both say the same."""
+    currency = item["invoice"].currency_id
+    through = []
+    for transaction, planned in item.get("transactions") or []:
+        part = currency.round(min(planned, amount))
+        if currency.compare_amounts(part, 0.0) <= 0:
+            continue
+        if _refund_support(transaction.sudo()) == "full_only" and (
+            currency.compare_amounts(part, transaction.sudo().amount)
+            or transaction.sudo().child_transaction_ids.filtered(
+                lambda t: t.operation == "refund" and t.state not in ("cancel", "error")
+            )
+        ):
+            continue
+        through.append((transaction, part))
+        amount = currency.round(amount - part)
+    return through, amount
 
 
 def _split_kept(plan, keep):

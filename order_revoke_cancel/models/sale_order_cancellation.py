@@ -116,6 +116,17 @@ class SaleOrderCancellation(models.Model):
     refund_payment_ids = fields.Many2many(
         "account.payment", "sale_cancellation_refund_payment_rel", string="Refunds", readonly=True
     )
+    # Only billing users may read payment transactions: the field is theirs.
+    refund_transaction_ids = fields.Many2many(
+        "payment.transaction",
+        "sale_cancellation_refund_transaction_rel",
+        string="Refunds Through the Provider",
+        readonly=True,
+        groups="account.group_account_invoice",
+        help="The refund transactions the cancellation asked the payment providers for: the "
+        "money went back the way it came (card, wallet). A refund the provider confirms later "
+        "gets its payment then.",
+    )
     fee_invoice_id = fields.Many2one(
         "account.move", readonly=True, index="btree_not_null", copy=False
     )
@@ -171,6 +182,39 @@ class SaleOrderCancellation(models.Model):
     fee_credit_note_id = fields.Many2one(
         "account.move", "Credit Note of the Fee", readonly=True, copy=False
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Record the refund transactions of the new cancellations (`_record_refund_transactions`),
+        whichever path made them (whole order, lines: see `write`)."""
+        cancellations = super().create(vals_list)
+        cancellations._record_refund_transactions()
+        return cancellations
+
+    def write(self, vals):
+        """A cancellation of lines writes its credit notes once they are made: its refund
+        transactions are recorded then (`_record_refund_transactions`)."""
+        res = super().write(vals)
+        if "credit_note_ids" in vals:
+            self._record_refund_transactions()
+        return res
+
+    def _record_refund_transactions(self):
+        """Add to the ledger the refund transactions the engine linked to its credit notes
+        (`sale.order._refund_through_provider`). As superuser: the ledger is evidence that no
+        user writes, and a salesman's cancellation path reads no transaction of its own."""
+        credit_notes = self.credit_note_ids
+        if not credit_notes:
+            return
+        refunds = (
+            self.env["payment.transaction"]
+            .sudo()
+            .search([("operation", "=", "refund"), ("invoice_ids", "in", credit_notes.ids)])
+        )
+        for cancellation in self:
+            mine = refunds.filtered(lambda t, c=cancellation: t.invoice_ids & c.credit_note_ids)
+            if mine:
+                cancellation.sudo().refund_transaction_ids = [Command.set(mine.ids)]
 
     @api.depends("order_id.name", "date")
     @api.depends_context("lang", "tz")
@@ -306,6 +350,15 @@ class SaleOrderCancellation(models.Model):
             for payment in cancellation.refund_payment_ids:
                 impact.append(
                     order._impact_line("reconcile_payment", payment, False, payment.amount)
+                )
+            # A refund the provider has not confirmed yet has no payment: it is due again too
+            # (read as superuser, see `_get_provider_refunds`).
+            paid = cancellation.sudo().refund_payment_ids
+            for refund in cancellation._get_provider_refunds().filtered(
+                lambda t, paid=paid: t.payment_id not in paid
+            ):
+                impact.append(
+                    order._impact_line("reconcile_payment", refund, False, -refund.amount)
                 )
             fee_invoice = cancellation.fee_invoice_id.filtered(lambda m: m.state == "posted")
             if fee_invoice:
@@ -607,6 +660,11 @@ class SaleOrderCancellation(models.Model):
             )
         return Markup("<ul>%s</ul>") % items if items else Markup()
 
+    def _get_provider_refunds(self):
+        """The refund transactions of the cancellation, read as superuser (billing users only
+        may read transactions; revoke previews and messages show them to whoever revokes)."""
+        return self.sudo().refund_transaction_ids
+
     def _message_summary(self, revoked=False):
         """HTML list of every document the cancellation (or its revoke) touched."""
         if revoked:
@@ -625,6 +683,7 @@ class SaleOrderCancellation(models.Model):
                 (self.env._("Draft invoices cancelled"), self.cancelled_invoice_ids),
                 (self.env._("Credit notes"), self.credit_note_ids),
                 (self.env._("Refunds"), self.refund_payment_ids),
+                (self.env._("Refunds through the payment provider"), self._get_provider_refunds()),
                 (self.env._("Fee invoice"), self.fee_invoice_id),
             ]
         items = Markup()
@@ -632,4 +691,9 @@ class SaleOrderCancellation(models.Model):
             if records:
                 links = Markup(", ").join(record._get_html_link() for record in records)
                 items += Markup("<li>%s: %s</li>") % (label, links)
+        if revoked and self._get_provider_refunds():
+            items += Markup("<li>%s</li>") % self.env._(
+                "The refunds made through the payment provider cannot be undone: the customer "
+                "has the money back, and the invoices billed again stay open for it."
+            )
         return Markup("<ul>%s</ul>") % items if items else Markup()

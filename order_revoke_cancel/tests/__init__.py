@@ -19,3 +19,4 @@ from . import test_revoke_redelivery
 from . import test_buttons
 from . import test_portal_cancelled
 from . import test_batch
+from . import test_provider_refunds

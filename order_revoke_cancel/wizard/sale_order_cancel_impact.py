@@ -7,6 +7,7 @@ IMPACT_ACTIONS = [
     ("cancel_invoice", "Cancel draft invoice"),
     ("credit_note", "Credit note"),
     ("refund_payment", "Refund payment"),
+    ("refund_transaction", "Refund through the payment provider"),
     ("customer_credit", "Keep as customer credit"),
     ("reverse_writeoff", "Reverse early-payment discount or write-off"),
     ("fee_invoice", "Cancellation fee invoice"),

@@ -244,7 +244,12 @@ class MoneyChecks:
             if not cancellation.refund_payments and credit_note.amount_residual:
                 made["customer_credit"][invoice_id] += credit_note.amount_residual
         for payment in cancellation.refund_payment_ids:
-            made["refund_payment"][None] += payment.amount
+            # A refund through the provider is previewed per source transaction.
+            refund_tx = payment.sudo().payment_transaction_id
+            if refund_tx.operation == "refund":
+                made["refund_transaction"][refund_tx.source_transaction_id.id] += payment.amount
+            else:
+                made["refund_payment"][None] += payment.amount
         # order_termination's purchase effects (cancel_purchase_effect = 'apply'): the quantity
         # each purchase lost, per purchase; the buyers notified are compared as documents below.
         purchase_actions = {"cancel": "cancel_purchase", "reduce": "reduce_purchase"}
