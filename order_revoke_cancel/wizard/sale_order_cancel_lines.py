@@ -58,13 +58,9 @@ class SaleOrderCancelLines(models.TransientModel):
 
     @api.depends("order_id")
     def _compute_line_ids(self):
+        Line = self.env["sale.order.cancel.lines.line"]
         for wizard in self:
-            wizard.line_ids = [fields.Command.clear()] + [
-                fields.Command.create({"sale_line_id": line.id})
-                for line in wizard.order_id.order_line.filtered(
-                    lambda sol: sol._can_cancel_quantity() and sol._get_qty_ordered_in_force() > 0
-                )
-            ]
+            wizard.line_ids = Line._prepare_wizard_line_commands(wizard.order_id)
 
     @api.depends("cancel_reason_id")
     def _compute_note_required(self):

@@ -43,17 +43,26 @@ class TerminationPortal(CustomerPortal):
             "termination_order": order_sudo,
             "access_token": access_token,
             "waiting_for_answer": waiting,
-            "impact_lines": order_sudo._get_termination_impact_lines(
+            "impact_lines": self._get_termination_impact_lines(termination_sudo) if waiting else [],
+            "message": kwargs.get("message"),
+            "page_name": "termination",
+        }
+
+    def _get_termination_impact_lines(self, termination_sudo):
+        """What terminating does, for the customer: the impact of the request's own quantities
+        (of the whole order when it names none). When the engine can no longer end those
+        quantities (the order changed since the request), the page shows no preview rather
+        than an error: executing the request would be refused with that error to the staff."""
+        try:
+            return termination_sudo.order_id._get_termination_impact_lines(
                 customer=True,
                 receive_returns=termination_sudo.receive_returns,
                 refund_payments=termination_sudo.refund_payments,
                 reason=termination_sudo.reason_id,
+                quantities=termination_sudo._get_quantities(),
             )
-            if waiting
-            else [],
-            "message": kwargs.get("message"),
-            "page_name": "termination",
-        }
+        except UserError:
+            return []
 
     @http.route("/my/terminations/<int:request_id>", type="http", auth="public", website=True)
     def portal_my_termination(self, request_id, access_token=None, **kwargs):

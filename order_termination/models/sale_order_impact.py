@@ -25,21 +25,37 @@ class SaleOrderImpact(models.Model):
     # Business
     # ------------------------------------------------------------------
     def _get_termination_impact_lines(
-        self, customer=False, receive_returns=False, refund_payments=False, reason=None
+        self,
+        customer=False,
+        receive_returns=False,
+        refund_payments=False,
+        reason=None,
+        quantities=None,
     ):
         """Plain sentences, one per document the termination with these options would touch,
         with the fee of the termination `reason` (its cancel reason's); for the customer,
-        internal documents (purchases) are left out."""
+        internal documents (purchases) are left out. With `quantities` (``{sale line:
+        quantity}``, a termination of part of the order) the sentences are those of cancelling
+        these quantities, which is what its execution does (`_cancel_lines`)."""
         self.ensure_one()
         lines = []
+        cancel_reason = reason._get_cancel_reason() if reason else None
         # A termination always applies its purchase effects, whatever the company's setting.
         previewed = {self.id: self.env["sale.termination.request"]}
         with call_scope(self.env, TERMINATION_PURCHASE_SCOPE, previewed):
-            impact = self.sudo().get_cancel_impact(
-                receive_returns=receive_returns,
-                refund_payments=refund_payments,
-                reason=reason._get_cancel_reason() if reason else None,
-            )
+            if quantities:
+                impact = self.sudo().get_line_cancel_impact(
+                    {line.id: qty for line, qty in quantities.items()},
+                    receive_returns=receive_returns,
+                    refund_payments=refund_payments,
+                    reason=cancel_reason,
+                )
+            else:
+                impact = self.sudo().get_cancel_impact(
+                    receive_returns=receive_returns,
+                    refund_payments=refund_payments,
+                    reason=cancel_reason,
+                )
         for item in impact:
             if customer and item["action"] in PURCHASE_ACTIONS:
                 continue
@@ -50,6 +66,11 @@ class SaleOrderImpact(models.Model):
         amount = (item["amount"] and self.currency_id.format(item["amount"])) or ""
         messages = {
             "cancel_picking": self.env._("Delivery %s will not be made.", item["name"]),
+            "reduce_picking": self.env._(
+                "Delivery %(picking)s is reduced by %(qty)s units.",
+                picking=item["name"],
+                qty=format_quantity(self.env, item["quantity"]),
+            ),
             "return_picking": self.env._(
                 "Goods delivered with %(picking)s (%(qty)s units) are to be returned.",
                 picking=item["name"],
@@ -62,6 +83,15 @@ class SaleOrderImpact(models.Model):
                 amount=amount,
             ),
             "refund_payment": self.env._("%s already paid is refunded to you.", amount),
+            "refund_transaction": self.env._(
+                "%s already paid online is refunded through the same payment method.", amount
+            ),
+            "reverse_writeoff": self.env._(
+                "The early-payment discount or write-off of %(amount)s on %(invoice)s is "
+                "reversed: it was granted for the order that ends.",
+                amount=amount,
+                invoice=item["name"],
+            ),
             "customer_credit": self.env._(
                 "%s already paid stays on your account as credit.", amount
             ),
@@ -83,11 +113,14 @@ class SaleOrderImpact(models.Model):
         return messages.get(item["action"], item["name"])
 
     def _get_termination_impact_html(
-        self, receive_returns=False, refund_payments=False, reason=None
+        self, receive_returns=False, refund_payments=False, reason=None, quantities=None
     ):
         lines = (
             self._get_termination_impact_lines(
-                receive_returns=receive_returns, refund_payments=refund_payments, reason=reason
+                receive_returns=receive_returns,
+                refund_payments=refund_payments,
+                reason=reason,
+                quantities=quantities,
             )
             if self
             else []

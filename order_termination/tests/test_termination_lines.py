@@ -116,3 +116,55 @@ class TestTerminationOfLines(TerminationCase):
         order.cancel_lines({line.id: 1}, self.cancel_reason())
         self.assertEqual(backorder.move_ids.product_uom_qty, 3)
         self.assertEqual(ship.move_ids.product_uom_qty, 3, msg="the goods picked still ship")
+
+    # ---- the wizard and the customer's page ------------------------------------------------
+    def test_wizard_requests_part_of_the_order_with_its_preview(self):
+        """A salesman enters a quantity in Request Termination: the preview, the approvers
+        and the request are those of that quantity; none entered is the whole order."""
+        order = self.delivered_and_invoiced(qty=20)  # 2,000: the finance step applies to all
+        action = order.with_user(self.requester).action_request_termination()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.requester)
+            .with_context(**action["context"])
+            .create({"reason_id": self.reason.id, "description": "Three are broken."})
+        )
+        self.assertEqual(wizard.line_ids.sale_line_id, order.order_line)
+        whole_preview = str(wizard.impact_html)
+        self.assertIn("20", whole_preview, msg="the whole order: 20 to return")
+        self.assertIn(self.step_fin.name, str(wizard.approvers_html), msg="2,000: finance too")
+
+        wizard.line_ids.quantity = 3
+
+        preview = str(wizard.impact_html)
+        self.assertIn("(3.00 units)", preview, msg="3 to return")
+        self.assertNotIn("20.00 units", preview)
+        self.assertIn("300.00", preview, msg="3 credited")
+        self.assertNotIn(self.step_fin.name, str(wizard.approvers_html), msg="300: below")
+
+        wizard.line_ids.quantity = 21
+        self.assertIn(order.name, str(wizard.impact_html), msg="the refusal, in place")
+
+        wizard.line_ids.quantity = 3
+        action = wizard.action_confirm()
+        request = self.env["sale.termination.request"].browse(action["res_id"])
+        self.assertEqual(request.line_ids.quantity, 3)
+        self.assertEqual(request.amount_total, 300)
+        self.assertEqual(request.approval_ids.step_id, self.step_wh)
+
+    def test_customer_preview_is_that_of_the_quantities(self):
+        """The customer's page of a termination of lines says what ending those quantities
+        does, not the whole order's."""
+        order = self.confirmed_order(qty=10)
+        request = self.request(
+            order, reason=self.reason_confirm, quantities={order.order_line.id: 4}
+        )
+        lines = order._get_termination_impact_lines(
+            customer=True, reason=request.reason_id, quantities=request._get_quantities()
+        )
+        delivery = order.picking_ids
+        self.assertEqual(
+            lines,
+            [f"Delivery {delivery.name} is reduced by 4.00 units."],
+            msg="the delivery is reduced, not cancelled",
+        )

@@ -1,4 +1,5 @@
 from . import sale_termination_request_wizard
+from . import sale_termination_request_wizard_line
 from . import sale_termination_reject_wizard
 from . import sale_order_close_wizard
 from . import sale_order_close_wizard_check

@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SaleTerminationRequestWizard(models.TransientModel):
@@ -22,6 +23,17 @@ class SaleTerminationRequestWizard(models.TransientModel):
     refund_payments = fields.Boolean(
         help="Money already received is paid back to the customer instead of staying as credit."
     )
+    line_ids = fields.One2many(
+        "sale.termination.request.wizard.line",
+        "wizard_id",
+        "Lines",
+        compute="_compute_line_ids",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Enter quantities to terminate part of the order; leave them all empty to "
+        "terminate the whole order.",
+    )
     impact_html = fields.Html(compute="_compute_impact_html", sanitize=False)
     approvers_html = fields.Html(compute="_compute_approvers_html", sanitize=False)
 
@@ -30,23 +42,44 @@ class SaleTerminationRequestWizard(models.TransientModel):
         for wizard in self:
             wizard.customer_confirmation = wizard.reason_id.customer_confirmation
 
-    @api.depends("order_id", "reason_id", "receive_returns", "refund_payments")
-    def _compute_impact_html(self):
-        for wizard in self:
-            wizard.impact_html = wizard.order_id._get_termination_impact_html(
-                receive_returns=wizard.receive_returns,
-                refund_payments=wizard.refund_payments,
-                reason=wizard.reason_id,
-            )
-
     @api.depends("order_id")
+    def _compute_line_ids(self):
+        Line = self.env["sale.termination.request.wizard.line"]
+        for wizard in self:
+            wizard.line_ids = Line._prepare_wizard_line_commands(wizard.order_id)
+
+    def _get_quantities(self):
+        """The `quantities` of `request_termination`: the lines given a quantity (none: the
+        whole order)."""
+        self.ensure_one()
+        return {line.sale_line_id: line.quantity for line in self.line_ids if line.quantity > 0}
+
+    @api.depends("order_id", "reason_id", "receive_returns", "refund_payments", "line_ids.quantity")
+    def _compute_impact_html(self):
+        """What executing the request does: the whole order's cancellation, or the cancellation
+        of the quantities entered; a quantity the engine refuses shows the refusal."""
+        for wizard in self:
+            try:
+                wizard.impact_html = wizard.order_id._get_termination_impact_html(
+                    receive_returns=wizard.receive_returns,
+                    refund_payments=wizard.refund_payments,
+                    reason=wizard.reason_id,
+                    quantities=wizard._get_quantities(),
+                )
+            except UserError as error:
+                wizard.impact_html = Markup("<p class='text-danger'>%s</p>") % error.args[0]
+
+    @api.depends("order_id", "line_ids.quantity")
     @api.depends_context("uid")
     def _compute_approvers_html(self):
-        """Who will decide: each applicable step, its group and the users who may approve."""
+        """Who will decide: each applicable step, its group and the users who may approve (the
+        thresholds read the amount terminated)."""
         Step = self.env["sale.termination.approval.step"]
         for wizard in self:
             order = wizard.order_id
-            steps = Step._get_applicable_to(order) if order else Step
+            quantities = wizard._get_quantities() if order else {}
+            amount = order._get_line_cancel_amount(quantities) if quantities else None
+            steps = Step._get_applicable_to(order, amount) if order else Step
             if not steps:
                 wizard.approvers_html = Markup("<p>%s</p>") % self.env._(
                     "No approval step applies to %s: the termination is executed as soon as "
@@ -78,6 +111,7 @@ class SaleTerminationRequestWizard(models.TransientModel):
             receive_returns=self.receive_returns,
             refund_payments=self.refund_payments,
             customer_message=self.customer_message,
+            quantities={line.id: qty for line, qty in self._get_quantities().items()} or None,
         )
         return {
             "type": "ir.actions.act_window",
