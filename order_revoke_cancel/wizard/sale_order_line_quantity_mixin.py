@@ -20,7 +20,7 @@ class SaleOrderLineQuantityMixin(models.AbstractModel):
     )
     qty_delivered = fields.Float(related="sale_line_id.qty_delivered", string="Delivered")
     qty_invoiced = fields.Float(related="sale_line_id.qty_invoiced", string="Invoiced")
-    quantity = fields.Float("Quantity", digits="Product Unit of Measure")
+    quantity = fields.Float(digits="Product Unit of Measure")
 
     @api.depends("sale_line_id")
     def _compute_qty_remaining(self):
