@@ -17,6 +17,7 @@ from ..tools import (
     resolve_record,
 )
 from ..tools.call_scope import call_scope, get_call_scope, state_write_scope
+from ..tools.cancel_options import CancelOptions
 
 # Name of the call scope in which cancel_with_reversal hands its options to _action_cancel.
 CANCEL_OPTIONS_SCOPE = "order_cancel_options"
@@ -118,19 +119,19 @@ class SaleOrderCancel(models.Model):
         # Checked first, locked after: a refused call never holds the lock (see lock_for_update
         # why what was checked before the lock cannot be stale).
         lock_for_update(self)
-        options = {
-            "reason_id": reason.id,
-            "note": note or False,
-            "receive_returns": bool(receive_returns),
-            "refund_payments": bool(refund_payments),
-            "fee_amounts": fees,
-            "reason_fee_amounts": reason_fees,
-        }
         locked = self.filtered("locked")
-        if locked:
+        options = CancelOptions(
+            reason_id=reason.id,
+            note=note or False,
+            receive_returns=bool(receive_returns),
+            refund_payments=bool(refund_payments),
+            fee_amounts=fees,
+            reason_fee_amounts=reason_fees,
             # Managers may cancel a locked order: unlocking is part of the cancellation and
             # recorded in its snapshot, so revoke locks it again.
-            options["unlocked_order_ids"] = locked.ids
+            unlocked_order_ids=frozenset(locked.ids),
+        )
+        if locked:
             locked.write({"locked": False})
         # Not through the context: RPC clients set any context key, and these options decide
         # what is reversed and which rights it needs (see call_scope.py).
@@ -167,10 +168,9 @@ class SaleOrderCancel(models.Model):
         orders = self.filtered(lambda o: o.state != "cancel")
         options = orders._get_cancel_options()
         # One plan, read before anything changes, checked and then applied: the preview's.
-        reason = self.env["sale.order.cancel.reason"].browse(options.get("reason_id"))
-        fees = options.get("fee_amounts") or {}
+        reason = options.get_reason(self.env)
         plans = {
-            order.id: order._prepare_cancel_plan(fee=fees.get(order.id, 0.0), reason=reason)
+            order.id: order._prepare_cancel_plan(fee=options.get_fee(order.id), reason=reason)
             for order in orders
         }
         orders._check_reversal_rights(options, plans)
@@ -193,8 +193,8 @@ class SaleOrderCancel(models.Model):
         with state_write_scope(orders):
             orders.write(
                 {
-                    "cancel_reason_id": options.get("reason_id", False),
-                    "cancel_note": options.get("note", False),
+                    "cancel_reason_id": options.reason_id,
+                    "cancel_note": options.note,
                     "cancel_date": fields.Datetime.now(),
                     "cancel_user_id": self.env.user.id,
                 }
@@ -207,10 +207,10 @@ class SaleOrderCancel(models.Model):
         applied in `_reverse_documents`). Nothing here by default."""
 
     def _get_cancel_options(self):
-        """The options cancel_with_reversal opened for these orders; none on other paths
-        (native button, mass cancel of other modules, crons)."""
+        """The options (`CancelOptions`) cancel_with_reversal opened for these orders; the
+        defaults on other paths (native button, mass cancel of other modules, crons)."""
         scope = get_call_scope(self.env, CANCEL_OPTIONS_SCOPE, {})
-        return next((scope[order.id] for order in self if order.id in scope), {})
+        return next((scope[order.id] for order in self if order.id in scope), CancelOptions())
 
     def _needs_reversal(self, plan=None):
         """Whether cancelling would create returns, credit notes or refunds (a pure predicate),
@@ -225,8 +225,8 @@ class SaleOrderCancel(models.Model):
     def _check_reversal_rights(self, options, plans=None):
         for order in self:
             error = order._get_reversal_rights_error(
-                options.get("receive_returns"),
-                options.get("refund_payments"),
+                options.receive_returns,
+                options.refund_payments,
                 plan=(plans or {}).get(order.id),
             )
             if error:
@@ -238,16 +238,15 @@ class SaleOrderCancel(models.Model):
         for order in self:
             result[order.id] = {
                 "order_id": order.id,
-                "reason_id": options.get("reason_id", False),
-                "note": options.get("note", False),
-                "receive_returns": options.get("receive_returns", False),
-                "refund_payments": options.get("refund_payments", False),
+                "reason_id": options.reason_id,
+                "note": options.note,
+                "receive_returns": options.receive_returns,
+                "refund_payments": options.refund_payments,
                 "user_id": self.env.user.id,
                 "date": fields.Datetime.now(),
                 "amount_total": order.amount_total,
                 "previous_state": order.state,
-                "previous_locked": order.locked
-                or order.id in options.get("unlocked_order_ids", []),
+                "previous_locked": order.locked or order.id in options.unlocked_order_ids,
                 "previous_date_order": order.date_order,
                 "previous_signature": order.signature,
                 "previous_signed_by": order.signed_by,
@@ -283,15 +282,14 @@ class SaleOrderCancel(models.Model):
             order.id: order._create_cancel_returns(plans[order.id]["returns"]) for order in self
         }
         all_returns = self.env["stock.picking"].union(*returns.values())
-        if options.get("receive_returns") and all_returns:
+        if options.receive_returns and all_returns:
             self._receive_returns(all_returns)
-        fees = options.get("fee_amounts") or {}
-        reason = self.env["sale.order.cancel.reason"].browse(options.get("reason_id"))
-        fee_invoices = self._create_fee_invoices(reason, fees)
+        reason = options.get_reason(self.env)
+        fee_invoices = self._create_fee_invoices(reason, options.fee_amounts)
         no_invoice = self.env["account.move"]
         # Every order's credit notes together: one creation, one posting, one pass of refunds.
         credits = self._credit_invoices(
-            bool(options.get("refund_payments")),
+            options.refund_payments,
             keep={order.id: fee_invoices.get(order.id, no_invoice).amount_total for order in self},
             reason=reason,
             credits={order.id: plans[order.id]["credits"] for order in self},
@@ -311,10 +309,9 @@ class SaleOrderCancel(models.Model):
                 "refund_payment_ids": [Command.set(credits[order.id][1].ids)],
                 "fee_invoice_id": fee_invoices.get(order.id, no_invoice).id,
                 "fee_amount": fee_invoices.get(order.id, no_invoice).amount_total,
-                "reason_fee_amount": (options.get("reason_fee_amounts") or {}).get(order.id, 0.0),
+                "reason_fee_amount": options.get_reason_fee(order.id),
                 "fee_policy": order._get_fee_policy(
-                    fees.get(order.id, 0.0),
-                    (options.get("reason_fee_amounts") or {}).get(order.id, 0.0),
+                    options.get_fee(order.id), options.get_reason_fee(order.id)
                 ),
             }
             for order in self
