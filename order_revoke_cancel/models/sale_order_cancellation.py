@@ -314,59 +314,82 @@ class SaleOrderCancellation(models.Model):
                 )
         return blockers
 
+    def _prepare_revoke_plan(self):
+        """What revoking this cancellation does, read from its ledger before anything changes:
+        ``{'returns': its returns not yet received, cancelled; 'invoices': its cancelled
+        draft invoices, back to draft; 'redeliver': {sale line: quantity delivered again, by
+        Odoo's procurement}; 'credit_notes': its posted credit notes, reversed by new
+        invoices; 'refunds': [(refund payment or provider refund, amount)] money paid back that
+        is due again; 'fee_invoice': its posted fee invoice, credited}``.
+
+        Why one plan: the revoke wizard previews it (`_get_revoke_impact`) and `_revoke`
+        applies exactly it, so what the user confirms is what is done."""
+        self.ensure_one()
+        # A refund the provider has not confirmed yet has no payment: it is due again too
+        # (read as superuser, see `_get_provider_refunds`).
+        paid = self.sudo().refund_payment_ids
+        refunds = [(payment, payment.amount) for payment in self.refund_payment_ids]
+        refunds += [
+            (refund, -refund.amount)
+            for refund in self._get_provider_refunds().filtered(
+                lambda t: t.payment_id not in paid
+            )
+        ]
+        return {
+            "returns": self._get_return_pickings().filtered(
+                lambda p: p.state not in ("done", "cancel")
+            ),
+            "invoices": self.cancelled_invoice_ids.filtered(lambda m: m.state == "cancel"),
+            "redeliver": self._get_qty_to_redeliver(),
+            "credit_notes": self.credit_note_ids.filtered(lambda m: m.state == "posted"),
+            "refunds": refunds,
+            "fee_invoice": self.fee_invoice_id.filtered(lambda m: m.state == "posted"),
+        }
+
     def _get_revoke_impact(self):
-        """Preview of `_revoke`, in the shape of `sale.order.get_cancel_impact`."""
+        """Preview of `_revoke`, in the shape of `sale.order.get_cancel_impact`: the revoke
+        plans of the cancellations rendered."""
         impact = []
         for cancellation in self:
-            order = cancellation.order_id
-            for picking in cancellation._get_return_pickings().filtered(
-                lambda p: p.state not in ("done", "cancel")
-            ):
-                impact.append(order._impact_line("cancel_return", picking, picking_demand(picking)))
-            redeliver = cancellation._get_qty_to_redeliver()
-            if redeliver:
-                impact.append(
-                    {
-                        "action": "new_delivery",
-                        "model": "sale.order",
-                        "res_id": order.id,
-                        "name": order.name,
-                        "quantity": sum(redeliver.values()),
-                        "amount": False,
-                    }
-                )
-            for invoice in cancellation.cancelled_invoice_ids.filtered(
-                lambda m: m.state == "cancel"
-            ):
-                impact.append(
-                    order._impact_line("restore_invoice", invoice, False, invoice.amount_total)
-                )
-            for credit_note in cancellation.credit_note_ids.filtered(lambda m: m.state == "posted"):
-                impact.append(
-                    order._impact_line(
-                        "reverse_credit_note", credit_note, False, credit_note.amount_total
-                    )
-                )
-            for payment in cancellation.refund_payment_ids:
-                impact.append(
-                    order._impact_line("reconcile_payment", payment, False, payment.amount)
-                )
-            # A refund the provider has not confirmed yet has no payment: it is due again too
-            # (read as superuser, see `_get_provider_refunds`).
-            paid = cancellation.sudo().refund_payment_ids
-            for refund in cancellation._get_provider_refunds().filtered(
-                lambda t, paid=paid: t.payment_id not in paid
-            ):
-                impact.append(
-                    order._impact_line("reconcile_payment", refund, False, -refund.amount)
-                )
-            fee_invoice = cancellation.fee_invoice_id.filtered(lambda m: m.state == "posted")
-            if fee_invoice:
-                impact.append(
-                    order._impact_line(
-                        "credit_fee_invoice", fee_invoice, False, fee_invoice.amount_total
-                    )
-                )
+            impact += cancellation._get_revoke_plan_impact(cancellation._prepare_revoke_plan())
+        return impact
+
+    def _get_revoke_plan_impact(self, plan):
+        """The preview lines of a revoke `plan` (`_prepare_revoke_plan`)."""
+        self.ensure_one()
+        order = self.order_id
+        impact = [
+            order._impact_line("cancel_return", picking, picking_demand(picking))
+            for picking in plan["returns"]
+        ]
+        if plan["redeliver"]:
+            impact.append(
+                {
+                    "action": "new_delivery",
+                    "model": "sale.order",
+                    "res_id": order.id,
+                    "name": order.name,
+                    "quantity": sum(plan["redeliver"].values()),
+                    "amount": False,
+                }
+            )
+        impact += [
+            order._impact_line("restore_invoice", invoice, False, invoice.amount_total)
+            for invoice in plan["invoices"]
+        ]
+        impact += [
+            order._impact_line("reverse_credit_note", credit_note, False, credit_note.amount_total)
+            for credit_note in plan["credit_notes"]
+        ]
+        impact += [
+            order._impact_line("reconcile_payment", refund, False, amount)
+            for refund, amount in plan["refunds"]
+        ]
+        fee_invoice = plan["fee_invoice"]
+        if fee_invoice:
+            impact.append(
+                order._impact_line("credit_fee_invoice", fee_invoice, False, fee_invoice.amount_total)
+            )
         return impact
 
     def _get_qty_to_redeliver(self):
@@ -485,9 +508,11 @@ class SaleOrderCancellation(models.Model):
         batched over the orders."""
         self._check_revocable()
         orders = self.order_id
-        returns = self._get_return_pickings().filtered(lambda p: p.state not in ("done", "cancel"))
+        # One plan per cancellation, read before anything changes: the preview's.
+        plans = {cancellation: cancellation._prepare_revoke_plan() for cancellation in self}
+        returns = self.env["stock.picking"].union(*(plan["returns"] for plan in plans.values()))
         returns.action_cancel()
-        restored = self.cancelled_invoice_ids.filtered(lambda m: m.state == "cancel")
+        restored = self.env["account.move"].union(*(plan["invoices"] for plan in plans.values()))
         restored.button_draft()
         pickings_before = orders.picking_ids
         whole = self.filtered(lambda c: c.scope == "order")
@@ -505,7 +530,9 @@ class SaleOrderCancellation(models.Model):
         of_lines.sudo().write({"state": "revoked"})
         for order in of_lines.order_id:
             order._replan_deliveries()
-        invoices = self._reverse_credit_notes()
+        invoices = self._reverse_credit_notes(
+            self.env["account.move"].union(*(plan["credit_notes"] for plan in plans.values()))
+        )
         fee_credit_notes = self._credit_fee_invoices(invoices)
         # Relock only now: a locked order does not launch procurement.
         whole.filtered("previous_locked").order_id.write({"locked": True})
@@ -577,11 +604,10 @@ class SaleOrderCancellation(models.Model):
             "cancel_user_id": False,
         }
 
-    def _reverse_credit_notes(self):
-        """Undo the credit notes with new posted invoices: reversing a credit note gives an
-        invoice linked to the same sale lines, so `qty_invoiced` and the receivable come back
-        without touching any posted entry."""
-        credit_notes = self.credit_note_ids.filtered(lambda m: m.state == "posted")
+    def _reverse_credit_notes(self, credit_notes):
+        """Undo `credit_notes` (posted, of these cancellations) with new posted invoices:
+        reversing a credit note gives an invoice linked to the same sale lines, so
+        `qty_invoiced` and the receivable come back without touching any posted entry."""
         today = fields.Date.context_today(self)
         return credit_notes._reverse_by_invoices(
             [self._prepare_revoke_invoice_vals(credit_note, today) for credit_note in credit_notes]
