@@ -388,7 +388,9 @@ class SaleOrderCancellation(models.Model):
         fee_invoice = plan["fee_invoice"]
         if fee_invoice:
             impact.append(
-                order._impact_line("credit_fee_invoice", fee_invoice, False, fee_invoice.amount_total)
+                order._impact_line(
+                    "credit_fee_invoice", fee_invoice, False, fee_invoice.amount_total
+                )
             )
         return impact
 
