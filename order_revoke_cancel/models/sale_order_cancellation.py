@@ -331,9 +331,7 @@ class SaleOrderCancellation(models.Model):
         refunds = [(payment, payment.amount) for payment in self.refund_payment_ids]
         refunds += [
             (refund, -refund.amount)
-            for refund in self._get_provider_refunds().filtered(
-                lambda t: t.payment_id not in paid
-            )
+            for refund in self._get_provider_refunds().filtered(lambda t: t.payment_id not in paid)
         ]
         return {
             "returns": self._get_return_pickings().filtered(
