@@ -127,6 +127,18 @@ class SaleOrderCancellation(models.Model):
         "money went back the way it came (card, wallet). A refund the provider confirms later "
         "gets its payment then.",
     )
+    # Billing users' field, as the refunds through the provider; written as superuser only (the
+    # ledger is evidence), by the cancellation that voided them (`sale_order_prepayment.py`).
+    void_transaction_ids = fields.Many2many(
+        "payment.transaction",
+        "sale_cancellation_void_transaction_rel",
+        string="Authorizations Voided",
+        readonly=True,
+        groups="account.group_account_invoice",
+        help="The payment authorizations of the order (money held on the customer's card, not "
+        "captured) that the cancellation voided. A voided authorization cannot be restored: "
+        "revoke leaves the order to be paid again.",
+    )
     fee_invoice_id = fields.Many2one(
         "account.move", readonly=True, index="btree_not_null", copy=False
     )
@@ -214,7 +226,9 @@ class SaleOrderCancellation(models.Model):
         for cancellation in self:
             mine = refunds.filtered(lambda t, c=cancellation: t.invoice_ids & c.credit_note_ids)
             if mine:
-                cancellation.sudo().refund_transaction_ids = [Command.set(mine.ids)]
+                # Linked, not set: refunds of prepayments (no credit note) are written with
+                # the ledger's values.
+                cancellation.sudo().refund_transaction_ids = [Command.link(t.id) for t in mine]
 
     @api.depends("order_id.name", "date")
     @api.depends_context("lang", "tz")
@@ -360,6 +374,13 @@ class SaleOrderCancellation(models.Model):
                 impact.append(
                     order._impact_line("reconcile_payment", refund, False, -refund.amount)
                 )
+            for voided in cancellation._get_voided_transactions():
+                # Shown, not done: a voided authorization cannot be restored.
+                line = order._impact_line("void_transaction", voided, False, voided.amount)
+                line["note"] = self.env._(
+                    "Voided: it cannot be restored, the order is to be paid again."
+                )
+                impact.append(line)
             fee_invoice = cancellation.fee_invoice_id.filtered(lambda m: m.state == "posted")
             if fee_invoice:
                 impact.append(
@@ -660,6 +681,11 @@ class SaleOrderCancellation(models.Model):
             )
         return Markup("<ul>%s</ul>") % items if items else Markup()
 
+    def _get_voided_transactions(self):
+        """The authorizations the cancellation voided, read as superuser (as
+        `_get_provider_refunds`)."""
+        return self.sudo().void_transaction_ids
+
     def _get_provider_refunds(self):
         """The refund transactions of the cancellation, read as superuser (billing users only
         may read transactions; revoke previews and messages show them to whoever revokes)."""
@@ -684,6 +710,7 @@ class SaleOrderCancellation(models.Model):
                 (self.env._("Credit notes"), self.credit_note_ids),
                 (self.env._("Refunds"), self.refund_payment_ids),
                 (self.env._("Refunds through the payment provider"), self._get_provider_refunds()),
+                (self.env._("Payment authorizations voided"), self._get_voided_transactions()),
                 (self.env._("Fee invoice"), self.fee_invoice_id),
             ]
         items = Markup()
@@ -691,6 +718,12 @@ class SaleOrderCancellation(models.Model):
             if records:
                 links = Markup(", ").join(record._get_html_link() for record in records)
                 items += Markup("<li>%s: %s</li>") % (label, links)
+        if revoked and self._get_voided_transactions():
+            items += Markup("<li>%s</li>") % self.env._(
+                "The payment authorizations voided by the cancellation are gone and cannot be "
+                "restored: %s. The order is to be paid again.",
+                ", ".join(self._get_voided_transactions().mapped("reference")),
+            )
         if revoked and self._get_provider_refunds():
             items += Markup("<li>%s</li>") % self.env._(
                 "The refunds made through the payment provider cannot be undone: the customer "
