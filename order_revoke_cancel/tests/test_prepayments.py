@@ -17,8 +17,9 @@ class TestPrepayments(DemoProviderMixin, OrderEndOfLifeCase):
 
     # ---- helpers ----------------------------------------------------------------------------
     def prepaid_order(self, state="done", qty=5):
-        """A confirmed order, not delivered nor invoiced, paid online (500 for 5 chairs)."""
-        order = self.confirmed_order([(self.storable, qty)])
+        """A confirmed order of the salesman, not delivered nor invoiced, paid online (500 for
+        5 chairs)."""
+        order = self.confirmed_order([(self.storable, qty)], user_id=self.salesman.id)
         tx = self.demo_transaction(order, order.amount_total, state=state)
         if state == "done":
             self.assertTrue(tx.payment_id, msg="the online payment is booked")
@@ -130,7 +131,7 @@ class TestPrepayments(DemoProviderMixin, OrderEndOfLifeCase):
 
         order.with_user(self.sales_manager).revoke_cancel()
         self.assertEqual(order.state, "sale")
-        self.assertEqual(payment.state, "paid", msg="the refund stays: paid out")
+        self.assertIn(payment.state, ("in_process", "paid"), msg="the refund stays")
         self.assertAlmostEqual(self.invoice(order).amount_residual, 500.0, msg="due again")
 
     def test_prepayment_used_by_an_invoice_is_the_invoices(self):
@@ -139,8 +140,9 @@ class TestPrepayments(DemoProviderMixin, OrderEndOfLifeCase):
         order, tx = self.prepaid_order(qty=10)  # 1,000 paid
         invoice = self.invoice(order)  # invoice policy "order": all 10, 1,000
         self.assertAlmostEqual(invoice.amount_total, 1000.0)
-        invoice.js_assign_outstanding_line(self.source_line(tx).id)
-        self.assertAlmostEqual(invoice.amount_residual, 0.0)
+        if not self.source_line(tx).reconciled:
+            invoice.js_assign_outstanding_line(self.source_line(tx).id)
+        self.assertAlmostEqual(invoice.amount_residual, 0.0, msg="paid by the prepayment")
         impact = self.preview(order, True)
         self.assertEqual(
             [x["amount"] for x in self.lines(impact, "refund_transaction")],
