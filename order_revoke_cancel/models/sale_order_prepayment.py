@@ -67,9 +67,11 @@ class SaleOrderPrepayment(models.Model):
         for item in credits:
             for transaction, amount in item.get("transactions") or []:
                 planned[transaction.id] = planned.get(transaction.id, 0.0) + amount
-        keep = self._get_prepayment_keep(credits, fee_total)
+        transactions = self.sudo().transaction_ids.sorted("id")
+        # What pays the fee is read only for an order paid online (it reads the credit held).
+        keep = self._get_prepayment_keep(credits, fee_total) if transactions else 0.0
         result = []
-        for transaction in self.sudo().transaction_ids.sorted("id"):
+        for transaction in transactions:
             currency = transaction.currency_id
             if transaction.operation in ("refund", "validation") or currency != self.currency_id:
                 continue
@@ -94,7 +96,7 @@ class SaleOrderPrepayment(models.Model):
             kept = currency.round(min(max(keep, 0.0), amount))
             keep -= kept
             refund = currency.round(amount - kept)
-            transactions = []
+            through_provider = []
             if _refund_support(transaction):
                 refunds = transaction.child_transaction_ids.filtered(
                     lambda t: t.operation == "refund" and t.state not in ("cancel", "error")
@@ -103,7 +105,7 @@ class SaleOrderPrepayment(models.Model):
                 left -= planned.get(transaction.id, 0.0)
                 through = currency.round(min(refund, left))
                 if currency.compare_amounts(through, 0.0) > 0:
-                    transactions.append((transaction, through))
+                    through_provider.append((transaction, through))
             result.append(
                 {
                     "transaction": transaction,
@@ -113,7 +115,7 @@ class SaleOrderPrepayment(models.Model):
                     "kept": kept,
                     "refund": refund,
                     "currency": currency,
-                    "transactions": transactions,
+                    "transactions": through_provider,
                 }
             )
         return result
