@@ -10,6 +10,7 @@ from . import sale_order_line_cancel
 from . import sale_order_stock_reversal
 from . import sale_order_accounting_reversal
 from . import sale_order_fee
+from . import sale_order_prepayment
 from . import sale_order_revoke
 from . import sale_order_notify
 from . import sale_order_line

@@ -520,7 +520,10 @@ class SaleOrderAccountingReversal(models.Model):
         # The refund transaction is Odoo's own record of the provider's answer: linking it to
         # the credit note (and post-processing it, which creates and reconciles its payment as
         # Odoo's cron does as superuser) is safe once `action_refund` checked the user's rights.
-        refund.write({"invoice_ids": [Command.link(credit_note.id)]})
+        # Without a credit note (a prepayment, see `sale_order_prepayment.py`), the caller
+        # reconciles the refund's payment with the source payment itself.
+        if credit_note:
+            refund.write({"invoice_ids": [Command.link(credit_note.id)]})
         if refund.state == "done" and not refund.is_post_processed:
             refund._post_process()
         return refund.with_env(self.env)
@@ -724,8 +727,9 @@ def _split_refund(item, amount):
     transactions (``[(transaction, amount)]``, in the plan's order, each at most its planned
     amount) and the rest, paid out by an outbound payment. A provider that refunds only in full
     takes a transaction only when all of it is refunded. One function for preview and
-    execution, so that both say the same."""
-    currency = item["invoice"].currency_id
+    execution, so that both say the same. An item without invoice (a prepayment) gives its
+    ``currency``."""
+    currency = item["currency"] if "currency" in item else item["invoice"].currency_id
     through = []
     for transaction, planned in item.get("transactions") or []:
         part = currency.round(min(planned, amount))

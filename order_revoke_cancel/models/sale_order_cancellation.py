@@ -127,6 +127,18 @@ class SaleOrderCancellation(models.Model):
         "money went back the way it came (card, wallet). A refund the provider confirms later "
         "gets its payment then.",
     )
+    # Billing users' field, as the refunds through the provider; written as superuser only (the
+    # ledger is evidence), by the cancellation that voided them (`sale_order_prepayment.py`).
+    void_transaction_ids = fields.Many2many(
+        "payment.transaction",
+        "sale_cancellation_void_transaction_rel",
+        string="Authorizations Voided",
+        readonly=True,
+        groups="account.group_account_invoice",
+        help="The payment authorizations of the order (money held on the customer's card, not "
+        "captured) that the cancellation voided. A voided authorization cannot be restored: "
+        "revoke leaves the order to be paid again.",
+    )
     fee_invoice_id = fields.Many2one(
         "account.move", readonly=True, index="btree_not_null", copy=False
     )
@@ -214,7 +226,9 @@ class SaleOrderCancellation(models.Model):
         for cancellation in self:
             mine = refunds.filtered(lambda t, c=cancellation: t.invoice_ids & c.credit_note_ids)
             if mine:
-                cancellation.sudo().refund_transaction_ids = [Command.set(mine.ids)]
+                # Linked, not set: refunds of prepayments (no credit note) are written with
+                # the ledger's values.
+                cancellation.sudo().refund_transaction_ids = [Command.link(t.id) for t in mine]
 
     @api.depends("order_id.name", "date")
     @api.depends_context("lang", "tz")
@@ -320,7 +334,8 @@ class SaleOrderCancellation(models.Model):
         draft invoices, back to draft; 'redeliver': {sale line: quantity delivered again, by
         Odoo's procurement}; 'credit_notes': its posted credit notes, reversed by new
         invoices; 'refunds': [(refund payment or provider refund, amount)] money paid back that
-        is due again; 'fee_invoice': its posted fee invoice, credited}``.
+        is due again; 'fee_invoice': its posted fee invoice, credited; 'voided': the
+        authorizations it voided, which cannot be restored}``.
 
         Why one plan: the revoke wizard previews it (`_get_revoke_impact`) and `_revoke`
         applies exactly it, so what the user confirms is what is done."""
@@ -342,6 +357,8 @@ class SaleOrderCancellation(models.Model):
             "credit_notes": self.credit_note_ids.filtered(lambda m: m.state == "posted"),
             "refunds": refunds,
             "fee_invoice": self.fee_invoice_id.filtered(lambda m: m.state == "posted"),
+            # Authorizations the cancellation voided: gone, the revoke only says so.
+            "voided": self._get_voided_transactions(),
         }
 
     def _get_revoke_impact(self):
@@ -383,6 +400,13 @@ class SaleOrderCancellation(models.Model):
             order._impact_line("reconcile_payment", refund, False, amount)
             for refund, amount in plan["refunds"]
         ]
+        for voided in plan["voided"]:
+            # Shown, not done: a voided authorization cannot be restored.
+            line = order._impact_line("void_transaction", voided, False, voided.amount)
+            line["note"] = self.env._(
+                "Voided: it cannot be restored, the order is to be paid again."
+            )
+            impact.append(line)
         fee_invoice = plan["fee_invoice"]
         if fee_invoice:
             impact.append(
@@ -686,6 +710,11 @@ class SaleOrderCancellation(models.Model):
             )
         return Markup("<ul>%s</ul>") % items if items else Markup()
 
+    def _get_voided_transactions(self):
+        """The authorizations the cancellation voided, read as superuser (as
+        `_get_provider_refunds`)."""
+        return self.sudo().void_transaction_ids
+
     def _get_provider_refunds(self):
         """The refund transactions of the cancellation, read as superuser (billing users only
         may read transactions; revoke previews and messages show them to whoever revokes)."""
@@ -710,6 +739,7 @@ class SaleOrderCancellation(models.Model):
                 (self.env._("Credit notes"), self.credit_note_ids),
                 (self.env._("Refunds"), self.refund_payment_ids),
                 (self.env._("Refunds through the payment provider"), self._get_provider_refunds()),
+                (self.env._("Payment authorizations voided"), self._get_voided_transactions()),
                 (self.env._("Fee invoice"), self.fee_invoice_id),
             ]
         items = Markup()
@@ -717,6 +747,12 @@ class SaleOrderCancellation(models.Model):
             if records:
                 links = Markup(", ").join(record._get_html_link() for record in records)
                 items += Markup("<li>%s: %s</li>") % (label, links)
+        if revoked and self._get_voided_transactions():
+            items += Markup("<li>%s</li>") % self.env._(
+                "The payment authorizations voided by the cancellation are gone and cannot be "
+                "restored: %s. The order is to be paid again.",
+                ", ".join(self._get_voided_transactions().mapped("reference")),
+            )
         if revoked and self._get_provider_refunds():
             items += Markup("<li>%s</li>") % self.env._(
                 "The refunds made through the payment provider cannot be undone: the customer "

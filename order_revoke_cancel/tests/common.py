@@ -216,3 +216,50 @@ class OrderEndOfLifeCase(TestSaleCommon):
             "output": self.on_hand(warehouse.wh_output_stock_loc_id, product, lot),
             "customers": self.on_hand(self.env.ref("stock.stock_location_customers"), product, lot),
         }
+
+
+class DemoProviderMixin:
+    """Odoo's demo payment provider (installed in the test database only, by bin/run-tests) of
+    the test company, and demo transactions made the way Odoo makes them."""
+
+    @classmethod
+    def setup_demo_provider(cls):
+        module = cls.env["ir.module.module"].search([("name", "=", "payment_demo")])
+        if module.state != "installed":
+            # bin/run-tests installs it in the test database; a skipped test fails the run.
+            cls.skipTest(cls, "payment_demo is not installed in the test database")
+        base = cls.env.ref("payment.payment_provider_demo").sudo()
+        cls.provider = base.copy({"company_id": cls.company.id, "name": "Demo card"})
+        cls.provider.write(
+            {"state": "test", "journal_id": cls.company_data["default_journal_bank"].id}
+        )
+        cls.method = cls.env.ref("payment_demo.payment_method_demo")
+
+    def demo_transaction(self, orders, amount, invoices=None, state="done", prefix=None):
+        """A demo transaction of `orders` (and `invoices`) notified in `state` ("done", or
+        "authorized" through a provider capturing manually) and post-processed as Odoo does."""
+        Transaction = self.env["payment.transaction"].sudo()
+        invoices = invoices or self.env["account.move"]
+        tx = Transaction.create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.method.id,
+                "reference": Transaction._compute_reference(
+                    "demo", prefix=prefix or (invoices or orders)[:1].name
+                ),
+                "amount": amount,
+                "currency_id": orders[:1].currency_id.id,
+                "partner_id": orders[:1].partner_id.id,
+                "operation": "online_direct",
+                "invoice_ids": [Command.set(invoices.ids)],
+                "sale_order_ids": [Command.set(orders.ids)],
+            }
+        )
+        if state == "authorized":
+            self.provider.capture_manually = True
+        tx._handle_notification_data(
+            "demo", {"reference": tx.reference, "simulated_state": "done", "payment_details": "42"}
+        )
+        self.assertEqual(tx.state, state)
+        tx._post_process()
+        return tx

@@ -4,28 +4,18 @@ database only by bin/run-tests); other money by an outbound payment, as before."
 
 from unittest.mock import patch
 
-from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import OrderEndOfLifeCase
+from .common import DemoProviderMixin, OrderEndOfLifeCase
 
 
 @tagged("post_install", "-at_install")
-class TestProviderRefunds(OrderEndOfLifeCase):
+class TestProviderRefunds(DemoProviderMixin, OrderEndOfLifeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        module = cls.env["ir.module.module"].search([("name", "=", "payment_demo")])
-        if module.state != "installed":
-            # bin/run-tests installs it in the test database; a skipped test fails the run.
-            cls.skipTest(cls, "payment_demo is not installed in the test database")
-        base = cls.env.ref("payment.payment_provider_demo").sudo()
-        cls.provider = base.copy({"company_id": cls.company.id, "name": "Demo card"})
-        cls.provider.write(
-            {"state": "test", "journal_id": cls.company_data["default_journal_bank"].id}
-        )
-        cls.method = cls.env.ref("payment_demo.payment_method_demo")
+        cls.setup_demo_provider()
 
     # ---- helpers ----------------------------------------------------------------------------
     def paid_by_card(self, qty=5, amount=None):
@@ -34,24 +24,9 @@ class TestProviderRefunds(OrderEndOfLifeCase):
         order = self.confirmed_order([(self.storable, qty)])
         self.deliver(order)
         invoice = self.invoice(order)
-        Transaction = self.env["payment.transaction"].sudo()
-        tx = Transaction.create(
-            {
-                "provider_id": self.provider.id,
-                "payment_method_id": self.method.id,
-                "reference": Transaction._compute_reference("demo", prefix=invoice.name),
-                "amount": invoice.amount_total if amount is None else amount,
-                "currency_id": invoice.currency_id.id,
-                "partner_id": invoice.partner_id.id,
-                "operation": "online_direct",
-                "invoice_ids": [Command.set(invoice.ids)],
-                "sale_order_ids": [Command.set(order.ids)],
-            }
+        tx = self.demo_transaction(
+            order, invoice.amount_total if amount is None else amount, invoices=invoice
         )
-        tx._handle_notification_data(
-            "demo", {"reference": tx.reference, "simulated_state": "done", "payment_details": "42"}
-        )
-        tx._post_process()
         self.assertTrue(tx.payment_id, msg="the card payment is booked")
         self.assertAlmostEqual(invoice.amount_residual, invoice.amount_total - tx.amount)
         return order, invoice, tx

@@ -8,6 +8,7 @@ IMPACT_ACTIONS = [
     ("credit_note", "Credit note"),
     ("refund_payment", "Refund payment"),
     ("refund_transaction", "Refund through the payment provider"),
+    ("void_transaction", "Void the payment authorization"),
     ("customer_credit", "Keep as customer credit"),
     ("reverse_writeoff", "Reverse early-payment discount or write-off"),
     ("fee_invoice", "Cancellation fee invoice"),
