@@ -86,6 +86,9 @@ class SaleOrderImpact(models.Model):
             "refund_transaction": self.env._(
                 "%s already paid online is refunded through the same payment method.", amount
             ),
+            "void_transaction": self.env._(
+                "The payment of %s authorized online is voided: it will not be charged.", amount
+            ),
             "reverse_writeoff": self.env._(
                 "The early-payment discount or write-off of %(amount)s on %(invoice)s is "
                 "reversed: it was granted for the order that ends.",
