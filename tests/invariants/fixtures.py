@@ -5,6 +5,7 @@ cash roundings and a card payment provider (Odoo's demo provider)."""
 from odoo import Command
 
 from odoo.addons.order_revoke_cancel.tests import common
+from odoo.addons.sale_stock.models.sale_order_line import SaleOrderLine as SaleStockLine
 
 
 class MachineFixtures:
@@ -255,10 +256,11 @@ class MachineFixtures:
     def _count_dropship_rfqs_as_procured(cls):
         """What stock_dropshipping (not installed) adds to the stand-in route: a dropshipped line
         counts as procured what its live purchase lines buy (a request for quotation has no
-        move yet), so that procurement run again does not buy it twice (its
-        `sale.order.line._get_qty_procurement`, for the machine's dropshipped lamp only)."""
-        SaleLine = type(cls.env["sale.order.line"])
-        original = SaleLine._get_qty_procurement
+        move yet), so that procurement run again does not buy it twice. Its
+        `sale.order.line._get_qty_procurement`, for the machine's dropshipped lamp only, put
+        under the addons' override (sale_stock's), as if stock_dropshipping loaded first:
+        on top, it would drop what the addons add (the quantities cancelled by lines)."""
+        original = SaleStockLine._get_qty_procurement
         dropship = cls.dropship_product
 
         def _get_qty_procurement(self, previous_product_uom_qty=False):
@@ -272,4 +274,4 @@ class MachineFixtures:
                 )
             return original(self, previous_product_uom_qty=previous_product_uom_qty)
 
-        cls.classPatch(SaleLine, "_get_qty_procurement", _get_qty_procurement)
+        cls.classPatch(SaleStockLine, "_get_qty_procurement", _get_qty_procurement)
