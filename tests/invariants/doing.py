@@ -159,7 +159,11 @@ class StepActions:
         )
         transaction._handle_notification_data(
             "demo",
-            {"reference": transaction.reference, "simulated_state": "done", "payment_details": "42"},
+            {
+                "reference": transaction.reference,
+                "simulated_state": "done",
+                "payment_details": "42",
+            },
         )
         transaction._post_process()
         if not transaction.payment_id:

@@ -110,7 +110,6 @@ class PurchaseChecks:
 
     # ---- what a step means ---------------------------------------------------------------------
     def _check_purchase_step(self, step, before, after, refused):
-        was, now = before["purchase_lines"], after["purchase_lines"]
         self._check_purchase_changes(step, before, after, refused)
         self._check_purchase_bound(after)
 
