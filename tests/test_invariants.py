@@ -64,6 +64,7 @@ from .invariants.doing import StepActions
 from .invariants.drawing import HistoryDrawing
 from .invariants.fixtures import MachineFixtures
 from .invariants.money import MoneyChecks
+from .invariants.purchases import PurchaseChecks
 from .invariants.snapshot import DatabaseSnapshot
 
 
@@ -75,6 +76,7 @@ class TestEngineInvariants(
     DatabaseSnapshot,
     InvariantChecks,
     MoneyChecks,
+    PurchaseChecks,
     common.OrderEndOfLifeCase,
 ):
     """Random histories of orders; the invariants are checked after every step."""
@@ -160,6 +162,7 @@ class TestEngineInvariants(
             self.cancel_snapshots = {}
             self.close_snapshots = {}
             self.line_cancel_snapshots = {}
+            self.notified_received = {}
             self._start_history(data)
             longest = MAX_STEPS if SOAK_EXAMPLES else CI_MAX_STEPS
             n_steps = data.draw(st.integers(2, longest), label="steps")

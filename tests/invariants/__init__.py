@@ -6,6 +6,9 @@
 - `doing`: doing a step as a user would (wizards, registers, returns);
 - `snapshot`: what the database says after a step;
 - `checks`: the invariants of stock, quantities and the receivable, and what each step means;
+- `purchases`: the invariants of the purchases made for the orders (make to order, dropship):
+  a cancellation changes them as its ledger says, nothing bought beyond what is still needed,
+  a revoke buys again;
 - `money`: the invariants of money at a cancellation (refund = money received, settled to the
   cent) and the preview against the execution.
 

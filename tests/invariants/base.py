@@ -34,6 +34,9 @@ ALL_FEATURES = frozenset(
         "combo",  # a combo product (Odoo 18) with two storable items
         "preview",  # get_cancel_impact before a cancel = what the cancel made (one plan)
         "cancel_lines",  # cancel quantities of random lines (cancel_lines), revoke it
+        "mto",  # a desk made to order (MTO + buy): RFQ, confirm, receive (partly) the purchase
+        "dropship",  # a lamp dropshipped (bought for the line, the vendor ships it)
+        "pay_online",  # pay through a provider transaction (Odoo's demo card), refunded back
     }
 )
 # Invariants that still find known differences: off unless asked for, so CI stays the
@@ -63,6 +66,9 @@ WEIGHTS = {
     "deliver": 6,
     "invoice": 5,
     "pay": 6,
+    "pay_online": 3,
+    "confirm_purchase": 3,
+    "receive_purchase": 3,
     "receive": 4,
     "credit_note": 2,
     "cancel": 2,

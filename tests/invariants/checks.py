@@ -127,6 +127,7 @@ class InvariantChecks:
                         f"{self._label(self.env['sale.order'].browse(order_id))}: "
                         f"{self._diff(was, now)}",
                     )
+        self._check_purchase_step(step, before, after, refused)
         delta = after["balance"] - before["balance"]
         if refused:
             if not _close(delta, 0, 0.01):
@@ -154,6 +155,15 @@ class InvariantChecks:
                 f"receivable moved by {delta:.2f}, paid {step.amount:.2f} settling "
                 f"{step.settled:.2f}",
             )
+
+    # Paid by card: the receivable drops by the money, as any payment.
+    _check_pay_online = _check_pay
+
+    def _check_confirm_purchase(self, step, before, after, delta):
+        if not _close(delta, 0, 0.01):
+            raise Violation("a purchase step moved the receivable", f"by {delta:.2f}")
+
+    _check_receive_purchase = _check_confirm_purchase
 
     def _check_repair_return(self, step, before, after, delta):
         """A return without "update quantities on SO" changes stock only: Odoo still counts
@@ -266,13 +276,16 @@ class InvariantChecks:
                     f"{self._line_name(line_id)}: qty_invoiced {line['invoiced']:g}, still "
                     f"ordered {left:g}",
                 )
-            planned = line["delivered"] - pending.get(line_id, 0.0) + line["open_demand"]
+            planned = (
+                line["delivered"] - pending.get(line_id, 0.0) + line["open_demand"] + line["rfq"]
+            )
             if planned > left + TOLERANCE and line_id in chosen:
                 raise Violation(
                     "cancel lines left more to deliver than is still ordered",
                     f"{self._line_name(line_id)}: delivered {line['delivered']:g} less returns "
                     f"coming {pending.get(line_id, 0.0):g} plus still to deliver "
-                    f"{line['open_demand']:g}, still ordered {left:g}",
+                    f"{line['open_demand']:g} (and on requests for quotation {line['rfq']:g}), "
+                    f"still ordered {left:g}",
                 )
         credited = sum(cancellation.credit_note_ids.mapped("amount_total"))
         refunded = sum(cancellation.refund_payment_ids.mapped("amount"))
@@ -430,8 +443,8 @@ class InvariantChecks:
                     f"(billed {current['billed']:.2f}), was {line['invoiced']:g} "
                     f"(billed {line['billed']:.2f})",
                 )
-            planned_before = line["delivered"] + line["open_demand"]
-            planned_now = current["delivered"] + current["open_demand"]
+            planned_before = line["delivered"] + line["open_demand"] + line["rfq"]
+            planned_now = current["delivered"] + current["open_demand"] + current["rfq"]
             if was["state"] == "sale" and not _close(planned_now, planned_before):
                 raise Violation(
                     f"{action} did not restore the deliveries",

@@ -8,15 +8,16 @@ from .base import Violation
 class StepActions:
     """The actions of the steps (called inside the step's savepoint)."""
 
-    def _validate(self, pickings, quantities):
-        pickings = pickings.with_user(self.manager)
+    def _validate(self, pickings, quantities, user=None):
+        user = user or self.manager
+        pickings = pickings.with_user(user)
         for move in pickings.move_ids:
             if move.id in quantities:
                 move.quantity = quantities[move.id]
                 move.picked = True
         res = pickings.button_validate()
         if isinstance(res, dict) and res.get("res_model") == "stock.backorder.confirmation":
-            wizard = self.env["stock.backorder.confirmation"].with_user(self.manager)
+            wizard = self.env["stock.backorder.confirmation"].with_user(user)
             wizard.with_context(**res["context"]).create({}).process()
         elif isinstance(res, dict):
             raise Violation(
@@ -137,6 +138,37 @@ class StepActions:
         money = wizard.amount
         wizard._create_payments()
         return money
+
+    def _pay_online(self, invoice, amount):
+        """The customer pays `amount` of `invoice` by card: a done transaction of the demo
+        provider, post-processed as Odoo does (its payment, in the provider's journal, is
+        reconciled with the invoice). Returns the transaction."""
+        Transaction = self.env["payment.transaction"].sudo()
+        transaction = Transaction.create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.payment_method.id,
+                "reference": Transaction._compute_reference("demo", prefix=invoice.name),
+                "amount": amount,
+                "currency_id": invoice.currency_id.id,
+                "partner_id": invoice.partner_id.id,
+                "operation": "online_direct",
+                "invoice_ids": [Command.set(invoice.ids)],
+                "sale_order_ids": [Command.set(invoice.line_ids.sale_line_ids.order_id.ids)],
+            }
+        )
+        transaction._handle_notification_data(
+            "demo",
+            {
+                "reference": transaction.reference,
+                "simulated_state": "done",
+                "payment_details": "42",
+            },
+        )
+        transaction._post_process()
+        if not transaction.payment_id:
+            raise Violation("online payment not booked", f"{transaction.reference} has no payment")
+        return transaction
 
     def _repair_return(self, move, qty):
         """Odoo's Return of `qty` of `move`, "update quantities on SO" unticked (goods sent in

@@ -17,6 +17,8 @@ class HistoryDrawing:
         products += [self.lot_product] if "lots" in FEATURES else []
         products += [self.taxed_product] if "multi_tax" in FEATURES else []
         products += [self.combo_product] if "combo" in FEATURES else []
+        products += [self.mto_product] if "mto" in FEATURES else []
+        products += [self.dropship_product] if "dropship" in FEATURES else []
         n_orders = data.draw(st.integers(1, 3), label="orders")
         self.orders = []
         descriptions = []
@@ -46,6 +48,13 @@ class HistoryDrawing:
                 f"order {index + 1} ({kind}{', 2/10 net 30' if early else ''}): "
                 + ", ".join(f"{qty} x {product.name}" for product, qty in lines)
             )
+        if self._pays_online():
+            # How the card's provider refunds, for the whole history (rolled back after it).
+            support = data.draw(
+                st.sampled_from(["partial", "partial", "full_only", "none"]), label="card refunds"
+            )
+            self.provider.support_refund = support
+            descriptions.append(f"card refunds: {support}")
         self.steps.append("create " + "; ".join(descriptions))
         note(self.steps[-1])
         self.start_quants = self._quants()
@@ -121,6 +130,12 @@ class HistoryDrawing:
             result.append(("reopen", order))
         if self._open_invoices(order):
             result.append(("pay", order))
+            if self._pays_online():
+                result.append(("pay_online", order))
+        if self._draft_purchases(order):
+            result.append(("confirm_purchase", order))
+        if self._receivable_purchases(order):
+            result.append(("receive_purchase", order))
         if self._pending_returns(order):
             result.append(("receive", order))
         # A closed order's pickings cannot be validated (contract): no return for repair either.
@@ -134,6 +149,32 @@ class HistoryDrawing:
         return result
 
     # ---- the documents of an order -------------------------------------------------------
+    def _pays_online(self):
+        return "pay_online" in FEATURES and self.provider is not None
+
+    def _purchases_of(self, order):
+        """The purchases made for `order` (make to order, dropship), as the engine finds them."""
+        return order.sudo()._get_purchase_orders().with_env(self.env).sorted("id")
+
+    def _draft_purchases(self, order):
+        return self._purchases_of(order).filtered(lambda p: p.state in ("draft", "sent"))
+
+    def _receivable_purchases(self, order):
+        return self._purchases_of(order).filtered(
+            lambda p: p.state == "purchase" and self._ready_receipts(p)
+        )
+
+    def _ready_receipts(self, purchase):
+        return purchase.picking_ids.filtered(
+            lambda p: p.state == "assigned" and p.picking_type_code == "incoming"
+        ).sorted("id")
+
+    def _served_orders(self, purchase):
+        """The orders of the history a purchase buys for: a step on it acts on all of them."""
+        return self.env["sale.order"].union(
+            *(o for o in self.orders if purchase in self._purchases_of(o))
+        )
+
     def _ready_deliveries(self, order):
         return order.picking_ids.filtered(
             lambda p: (
@@ -213,6 +254,11 @@ class HistoryDrawing:
         for move in picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
             demand = move.product_uom_qty
             qty = demand if full or demand <= 1 else max(1, min(demand - 1, demand * tenths // 10))
+            if move.product_id in self.bought_products:
+                # Goods bought for the order leave only once received: what is reserved.
+                qty = min(qty, move.quantity)
+                if qty <= 0:
+                    continue
             quantities[move.id] = qty
         warehouse = picking.picking_type_id.warehouse_id
         if picking.location_dest_id.usage == "customer":
@@ -328,6 +374,56 @@ class HistoryDrawing:
         step.action = action
         step.settled = residual if early or writeoff else amount
         return step
+
+    def _draw_pay_online(self, data, order):
+        invoice = data.draw(st.sampled_from(list(self._open_invoices(order))), label="invoice")
+        residual = invoice.amount_residual
+        full = data.draw(st.booleans(), label="full payment")
+        amount = residual if full else round(residual / 2, 2)
+        step = Step(
+            f"{self._label(order)}: pay online {amount:g} of {residual:g} on {invoice.name} "
+            "(demo card)",
+            order,
+            lambda: self._pay_online(invoice, amount),
+            kind="pay_online",
+        )
+        step.amount = step.settled = amount
+        return step
+
+    def _draw_confirm_purchase(self, data, order):
+        purchase = data.draw(st.sampled_from(list(self._draft_purchases(order))), label="rfq")
+        what = ", ".join(
+            f"{line.product_qty:g} x {line.product_id.name}"
+            for line in purchase.order_line.filtered(lambda pl: not pl.display_type)
+        )
+        return Step(
+            f"{self._label(order)}: confirm the purchase {purchase.name} ({what}, buyer)",
+            self._served_orders(purchase),
+            lambda: purchase.with_user(self.buyer).button_confirm(),
+            kind="confirm_purchase",
+        )
+
+    def _draw_receive_purchase(self, data, order):
+        purchase = data.draw(
+            st.sampled_from(list(self._receivable_purchases(order))), label="purchase"
+        )
+        picking = self._ready_receipts(purchase)[0]
+        full = data.draw(st.booleans(), label="full")
+        tenths = data.draw(st.integers(1, 9), label="part")
+        quantities = {}
+        for move in picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+            demand = move.product_uom_qty
+            qty = demand if full or demand <= 1 else max(1, min(demand - 1, demand * tenths // 10))
+            quantities[move.id] = qty
+        amount = "all" if full else "+".join(str(int(q)) for q in quantities.values())
+        where = "dropship" if picking.location_dest_id.usage == "customer" else "receipt"
+        return Step(
+            f"{self._label(order)}: receive the purchase {purchase.name}: {amount} "
+            f"({where} {picking.name}, buyer)",
+            self._served_orders(purchase),
+            lambda: self._validate(picking, quantities, user=self.buyer),
+            kind="receive_purchase",
+        )
 
     def _draw_repair_return(self, data, order):
         moves = self._repairable(order)

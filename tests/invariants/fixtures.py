@@ -1,9 +1,11 @@
 """What the histories are made of: warehouses, products (storable, lot-tracked, taxed at a
-price that does not round, combo), payment terms and cash roundings."""
+price that does not round, combo, bought to order or dropshipped from a vendor), payment terms,
+cash roundings and a card payment provider (Odoo's demo provider)."""
 
 from odoo import Command
 
 from odoo.addons.order_revoke_cancel.tests import common
+from odoo.addons.sale_stock.models.sale_order_line import SaleOrderLine as SaleStockLine
 
 
 class MachineFixtures:
@@ -19,6 +21,8 @@ class MachineFixtures:
         cls._setup_warehouses()
         cls._setup_products()
         cls._setup_money()
+        cls._setup_purchases()
+        cls._setup_online()
         cls.close_reason = cls.env.ref("order_termination.close_reason_short_close")
 
     @classmethod
@@ -160,3 +164,114 @@ class MachineFixtures:
             )
             for strategy in ("add_invoice_line", "biggest_tax")
         }
+
+    @classmethod
+    def _setup_purchases(cls):
+        """A desk made to order (MTO + buy, a receipt into stock chained to the delivery) and a
+        lamp dropshipped (a stand-in of stock_dropshipping, not installed: a buy rule from the
+        vendor straight to the customer), both bought from one vendor by a buyer; the company
+        cancels or reduces the purchases of a cancelled order (`cancel_purchase_effect`)."""
+        mto_route = cls.env.ref("stock.route_warehouse0_mto")
+        mto_route.active = True
+        mto_route.rule_ids.procure_method = "make_to_order"
+        buy_route = cls.env.ref("purchase_stock.route_warehouse0_buy")
+        cls.vendor = cls.env["res.partner"].create({"name": "Invariants vendor"})
+        cls.buyer = cls.company_user(
+            "inv_buyer", "purchase.group_purchase_user,stock.group_stock_user"
+        )
+        customers = cls.env.ref("stock.stock_location_customers")
+        dropship_type = cls.warehouse.in_type_id.copy(
+            {
+                "name": "Dropship (invariants)",
+                "sequence_code": "IDS",
+                "default_location_src_id": cls.env.ref("stock.stock_location_suppliers").id,
+                "default_location_dest_id": customers.id,
+            }
+        )
+        dropship_route = cls.env["stock.route"].create(
+            {
+                "name": "Dropship (invariants)",
+                "product_selectable": True,
+                "company_id": cls.company.id,
+                "rule_ids": [
+                    Command.create(
+                        {
+                            "name": "Vendor to customer",
+                            "action": "buy",
+                            "location_src_id": dropship_type.default_location_src_id.id,
+                            "location_dest_id": customers.id,
+                            "picking_type_id": dropship_type.id,
+                            "company_id": cls.company.id,
+                        }
+                    )
+                ],
+            }
+        )
+        Product = cls.env["product.product"]
+        bought = {
+            "type": "consu",
+            "is_storable": True,
+            "invoice_policy": "order",
+            "taxes_id": [Command.clear()],
+        }
+        cls.mto_product = Product.create(
+            {
+                **bought,
+                "name": "Desk (made to order)",
+                "route_ids": [Command.set((mto_route | buy_route).ids)],
+                "seller_ids": [Command.create({"partner_id": cls.vendor.id, "price": 40.0})],
+            }
+        )
+        cls.dropship_product = Product.create(
+            {
+                **bought,
+                "name": "Lamp (dropshipped)",
+                "route_ids": [Command.set(dropship_route.ids)],
+                "seller_ids": [Command.create({"partner_id": cls.vendor.id, "price": 20.0})],
+            }
+        )
+        cls.bought_products = cls.mto_product | cls.dropship_product
+        cls._count_dropship_rfqs_as_procured()
+        cls.products |= cls.bought_products
+        cls.prices[cls.mto_product.id] = 80.0
+        cls.prices[cls.dropship_product.id] = 35.0
+        cls.company.cancel_purchase_effect = "apply"
+
+    @classmethod
+    def _setup_online(cls):
+        """Odoo's demo provider as the customer's card (installed in the test database by
+        bin/run-tests); without it "pay online" is never drawn."""
+        cls.provider = None
+        module = cls.env["ir.module.module"].search([("name", "=", "payment_demo")])
+        if module.state != "installed":
+            return
+        base = cls.env.ref("payment.payment_provider_demo").sudo()
+        cls.provider = base.copy({"company_id": cls.company.id, "name": "Demo card"})
+        cls.provider.write(
+            {"state": "test", "journal_id": cls.company_data["default_journal_bank"].id}
+        )
+        cls.payment_method = cls.env.ref("payment_demo.payment_method_demo")
+
+    @classmethod
+    def _count_dropship_rfqs_as_procured(cls):
+        """What stock_dropshipping (not installed) adds to the stand-in route: a dropshipped line
+        counts as procured what its live purchase lines buy (a request for quotation has no
+        move yet), so that procurement run again does not buy it twice. Its
+        `sale.order.line._get_qty_procurement`, for the machine's dropshipped lamp only, put
+        under the addons' override (sale_stock's), as if stock_dropshipping loaded first:
+        on top, it would drop what the addons add (the quantities cancelled by lines)."""
+        original = SaleStockLine._get_qty_procurement
+        dropship = cls.dropship_product
+
+        def _get_qty_procurement(self, previous_product_uom_qty=False):
+            lines = self.sudo().purchase_line_ids.filtered(lambda pl: pl.state != "cancel")
+            if self.product_id == dropship and lines:
+                return sum(
+                    pl.product_uom._compute_quantity(
+                        pl.product_qty, self.product_uom, rounding_method="HALF-UP"
+                    )
+                    for pl in lines
+                )
+            return original(self, previous_product_uom_qty=previous_product_uom_qty)
+
+        cls.classPatch(SaleStockLine, "_get_qty_procurement", _get_qty_procurement)

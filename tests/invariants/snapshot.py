@@ -122,6 +122,12 @@ class DatabaseSnapshot:
                         for m in moves
                         if m.state == "done" and m.location_id.usage == "customer"
                     ),
+                    # A dropshipped line's requests for quotation: bought for it, no move yet.
+                    "rfq": sum(
+                        pl.product_qty
+                        for pl in line.sudo().purchase_line_ids
+                        if pl.state in ("draft", "sent")
+                    ),
                     "lines_invoiced": sum(
                         (1 if il.move_id.move_type == "out_invoice" else -1) * il.quantity
                         for il in line.invoice_lines
@@ -162,6 +168,7 @@ class DatabaseSnapshot:
             "move_lines": self._done_move_lines(),
             "posted": self._posted_entries(),
             "live_out": self._live_moves_from_intermediate(),
+            "purchase_lines": self._purchase_lines(),
         }
 
     def _billed(self, line):
