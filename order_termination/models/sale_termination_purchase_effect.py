@@ -57,12 +57,19 @@ class SaleTerminationPurchaseEffect(models.Model):
         """What cancelling or terminating `order` does to each linked purchase order, as a list of
         `{'action', 'purchase', 'lines': [(purchase line, share)]}`: cancel it (every line
         served only this order, nothing received or billed), reduce this order's share of its
-        lines, or leave it and notify the buyer. Read before anything changes."""
+        lines, or leave it and notify the buyer. A purchase partly received or billed is both:
+        what is still to come for the order is removed (a cancelled order waits for nothing),
+        the buyer decides about what came. Read before anything changes."""
         plan = []
         purchases = order._get_purchase_orders().filtered(lambda p: p.state != "cancel")
         for purchase in purchases:
             shares = self._get_purchase_shares(order, purchase)
-            if shares:
+            if not shares:
+                continue
+            removed, kept = self._split_shares(shares)
+            if removed and kept:
+                plan += self._plan_purchase_split(purchase, removed, kept)
+            else:
                 plan.append(self._plan_purchase(purchase, shares))
         return plan
 
@@ -117,28 +124,39 @@ class SaleTerminationPurchaseEffect(models.Model):
                 wanted[line] = wanted.get(line, 0.0) + share
         plan = []
         for purchase in purchase_lines.filtered(lambda pl: pl in wanted).order_id:
-            removed, kept = [], []
-            for line in purchase.order_line.filtered(lambda pl: pl in wanted):
-                rounding = line.product_uom.rounding or 0.01
-                share = wanted[line]
-                free = max(line.product_qty - max(line.qty_received, line.qty_invoiced), 0.0)
-                take = min(share, free)
-                if not float_is_zero(take, precision_rounding=rounding):
-                    removed.append((line, take))
-                if not float_is_zero(share - take, precision_rounding=rounding):
-                    kept.append((line, share - take))
+            shares = [(line, wanted[line]) for line in purchase.order_line if line in wanted]
             # ``partial``: the purchase served quantities of the order that stay ordered too,
             # or other orders; the notes say so.
-            if removed:
-                cancel = not kept and self._can_cancel_purchase(purchase, removed)
-                action = "cancel" if cancel else "reduce"
-                plan.append(
-                    {"action": action, "purchase": purchase, "lines": removed, "partial": True}
-                )
-            if kept:
-                plan.append(
-                    {"action": "notify", "purchase": purchase, "lines": kept, "partial": True}
-                )
+            plan += self._plan_purchase_split(purchase, *self._split_shares(shares))
+        return plan
+
+    @api.model
+    def _split_shares(self, shares):
+        """`shares` ([(purchase line, quantity)]) split into what can be removed from the
+        purchase (neither received nor billed) and what is left to the buyer: ``(removed,
+        kept)``, both in the shape of `shares`."""
+        removed, kept = [], []
+        for line, share in shares:
+            rounding = line.product_uom.rounding or 0.01
+            free = max(line.product_qty - max(line.qty_received, line.qty_invoiced), 0.0)
+            take = min(share, free)
+            if not float_is_zero(take, precision_rounding=rounding):
+                removed.append((line, take))
+            if not float_is_zero(share - take, precision_rounding=rounding):
+                kept.append((line, share - take))
+        return removed, kept
+
+    @api.model
+    def _plan_purchase_split(self, purchase, removed, kept):
+        """Items of one purchase of which `removed` is taken off (cancelled when that is every
+        line of it in full) and `kept` (received or billed) is left to its buyer."""
+        plan = []
+        if removed:
+            cancel = not kept and self._can_cancel_purchase(purchase, removed)
+            action = "cancel" if cancel else "reduce"
+            plan.append({"action": action, "purchase": purchase, "lines": removed, "partial": True})
+        if kept:
+            plan.append({"action": "notify", "purchase": purchase, "lines": kept, "partial": True})
         return plan
 
     @api.model

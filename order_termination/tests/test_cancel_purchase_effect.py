@@ -240,6 +240,30 @@ class TestCancelPurchaseEffect(TerminationCase):
         self.assertIn("cancelled", activity.note, msg="the buyer reads that it was cancelled")
         self.assertPreviewWasDone(previewed, cancellation)
 
+    def test_partly_received_purchase_loses_what_is_still_to_come(self):
+        """7 bought, 2 received, the order cancelled: the 5 still to come are removed (a
+        cancelled order waits for nothing), the buyer decides about the 2 received."""
+        order = self.order_for(self.salesman, 7)
+        purchase = self.purchases(order)
+        purchase.user_id = self.buyer
+        purchase.button_confirm()
+        self.validate(purchase.picking_ids, qty=2)
+        previewed = self.purchase_impact(order, self.salesman)
+        self.assertEqual(
+            previewed,
+            {("reduce_purchase", purchase.id): 5.0, ("notify_purchase", purchase.id): 0.0},
+        )
+
+        cancellation = order.with_user(self.salesman).cancel_with_reversal(self.cancel_reason)
+
+        self.assertEqual(purchase.state, "purchase", msg="the received purchase is kept")
+        self.assertEqual(purchase.order_line.product_qty, 2, msg="only what came stays")
+        self.assertEqual(self.receipt_qty(purchase), 2, msg="nothing more to receive")
+        activity = purchase.activity_ids.filtered(lambda a: a.user_id == self.buyer)
+        self.assertEqual(len(activity), 1, msg="the buyer is asked about the 2 received")
+        self.assertIn("already received", activity.note)
+        self.assertPreviewWasDone(previewed, cancellation)
+
     def test_dropship_purchase_is_cancelled(self):
         order = self.order_for(
             self.salesman, 2, product=self.dropship_product, route=self.dropship_route
