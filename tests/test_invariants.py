@@ -228,6 +228,8 @@ class TestEngineInvariants(
         expected_refusal = self._expected_refusal(step, before)
         if step.kind == "cancel" and "preview" in FEATURES:
             step.impact = step.orders.with_user(self.manager).get_cancel_impact(**step.options)
+        if step.kind in ("revoke", "revoke_lines") and "preview" in FEATURES:
+            step.impact = step.orders.with_user(self.manager).get_revoke_impact()
         if step.kind == "cancel_lines" and "preview" in FEATURES and not expected_refusal:
             step.impact = step.orders.with_user(self.manager).get_line_cancel_impact(
                 {line.id: qty for line, qty in step.quantities.items()}, **step.options

@@ -19,6 +19,7 @@ from . import sale_order_hold
 from . import sale_order_manual_hold
 from . import sale_order_close_checklist
 from . import sale_order_close
+from . import sale_order_close_purchase
 from . import sale_order_auto_close
 from . import sale_order_impact
 from . import sale_order_line

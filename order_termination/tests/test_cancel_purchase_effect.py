@@ -592,3 +592,49 @@ class TestCancelPurchaseEffect(TerminationCase):
         moves = line.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
         self.assertEqual(sum(moves.mapped("product_uom_qty")), 1, msg="1 left to deliver")
         self.assertPreviewWasDone(previewed, cancellation)
+
+    # ---- short close ------------------------------------------------------------------------
+    def test_short_close_stops_buying_what_will_not_be_delivered_and_reopen_buys_again(self):
+        """A forced close settles the order at what was delivered (nothing): its request for
+        quotation is cancelled as previewed; the reopen plans the 4 again and they are bought
+        again, once."""
+        order = self.order_for(self.sales_manager, 4)
+        purchase = self.purchases(order)
+        self.assertEqual(purchase.state, "draft")
+        reason = self.env.ref("order_termination.close_reason_short_close")
+        plan = order._prepare_short_close_plan()
+        previewed = {
+            (item["action"], item["res_id"]): item["quantity"]
+            for item in order._get_short_close_impact(plan)
+            if item["action"] in PURCHASE_ACTIONS
+        }
+        self.assertEqual(previewed, {("cancel_purchase", purchase.id): 4.0})
+
+        order.with_user(self.sales_manager).close(reason, "Not needed.", force=True)
+
+        self.assertTrue(order.is_closed)
+        self.assertEqual(purchase.state, "cancel", msg="nothing is bought for a closed order")
+        effects = self.env["sale.termination.purchase.effect"].search([("order_id", "=", order.id)])
+        self.assertEqual(effects.mapped("action"), ["cancel"])
+
+        order.with_user(self.sales_manager).reopen("Needed after all.")
+
+        bought = self.purchases(order).filtered(lambda p: p.state != "cancel")
+        self.assertEqual(sum(bought.order_line.mapped("product_qty")), 4, msg="bought again")
+
+    def test_close_of_a_line_reduces_its_confirmed_purchase(self):
+        order, line = self.order_of_lines(self.sales_manager, 4)
+        purchase = self.purchases(order)
+        purchase.button_confirm()
+        reason = self.env.ref("order_termination.close_reason_short_close")
+
+        order.with_user(self.sales_manager).close_lines(line.ids, reason, note="Enough.")
+
+        self.assertTrue(line.is_closed)
+        self.assertEqual(purchase.state, "cancel", msg="it bought only for the closed line")
+        self.assertEqual(self.receipt_qty(purchase), 0, msg="nothing to receive")
+
+        order.with_user(self.sales_manager).reopen_lines(line.ids, "Needed after all.")
+
+        bought = self.purchases(order).filtered(lambda p: p.state != "cancel")
+        self.assertEqual(sum(bought.order_line.mapped("product_qty")), 4, msg="bought again")

@@ -237,6 +237,7 @@ class InvariantChecks:
         # reversed, which the revoke applies again.
         was, credited, _refunded = snapshot
         self._check_restored("revoke", order, was, after["orders"][order.id])
+        self._check_revoke_preview(step)
         if not _close(delta, credited, self._rounding_step(order)):
             raise Violation(
                 "revoke did not restore the receivable",
@@ -320,6 +321,7 @@ class InvariantChecks:
                 continue
             was, credited = snapshot
             self._check_restored("revoke", order, was, after["orders"][order.id])
+            self._check_revoke_preview(step)
             for line_id, line in was["lines"].items():
                 if not _close(
                     after["orders"][order.id]["lines"][line_id]["cancelled"], line["cancelled"]

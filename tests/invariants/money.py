@@ -282,6 +282,54 @@ class MoneyChecks:
                         f"{want.get(res_id, 0.0):g}, made {got.get(res_id, 0.0):g}",
                     )
 
+    def _check_revoke_preview(self, step):
+        """`get_revoke_impact` read before the revoke lists what it did (one revoke plan):
+        the returns it cancelled, the invoices back to draft, the credit notes reversed by new
+        invoices (to the cent), the fee invoice credited. What procurement delivers again is
+        Odoo's (checked by the restored quantities), and refunds due again are checked by the
+        receivable. Soft: recorded, the history goes on."""
+        if "preview" not in FEATURES or step.impact is None:
+            return
+        previewed = defaultdict(lambda: defaultdict(float))
+        for item in step.impact:
+            previewed[item["action"]][item["res_id"]] += item["amount"] or item["quantity"] or 0
+        made = defaultdict(lambda: defaultdict(float))
+        for cancellation in step.result:
+            for picking in cancellation.revoke_cancelled_return_ids:
+                made["cancel_return"][picking.id] += 0.0
+            for invoice in cancellation.restored_invoice_ids:
+                made["restore_invoice"][invoice.id] += invoice.amount_total
+            for invoice in cancellation.revoke_invoice_ids:
+                made["reverse_credit_note"][invoice.reversed_entry_id.id] += invoice.amount_total
+            fee_credit_note = cancellation.fee_credit_note_id
+            if fee_credit_note:
+                made["credit_fee_invoice"][fee_credit_note.reversed_entry_id.id] += (
+                    fee_credit_note.amount_total
+                )
+        for action in ("cancel_return", "restore_invoice", "reverse_credit_note"):
+            want, got = previewed.get(action, {}), made.get(action, {})
+            if action == "cancel_return":
+                if set(want) != set(got):
+                    self._soft_revoke_preview(
+                        action, f"previewed {sorted(want)}, made {sorted(got)}"
+                    )
+                continue
+            for res_id in sorted(set(want) | set(got)):
+                if abs(want.get(res_id, 0.0) - got.get(res_id, 0.0)) > 0.005:
+                    self._soft_revoke_preview(
+                        action,
+                        f"{self.env['account.move'].browse(res_id).display_name}: previewed "
+                        f"{want.get(res_id, 0.0):g}, made {got.get(res_id, 0.0):g}",
+                    )
+        want, got = previewed.get("credit_fee_invoice", {}), made.get("credit_fee_invoice", {})
+        if {k: round(v, 2) for k, v in want.items()} != {k: round(v, 2) for k, v in got.items()}:
+            self._soft_revoke_preview(
+                "credit_fee_invoice", f"previewed {dict(want)}, made {dict(got)}"
+            )
+
+    def _soft_revoke_preview(self, action, detail):
+        self._record_soft(Violation(f"preview differs from the revoke ({action})", detail, True))
+
     def _match_split_drafts(self, previewed, made):
         """A draft shared with other orders is previewed under its own id and cancelled as the
         draft of this order's lines split off it (a new id): key that draft by the shared one
