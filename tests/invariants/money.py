@@ -219,10 +219,13 @@ class MoneyChecks:
                 and done_step
                 and picking not in cancellation.return_picking_ids
             ):
+                # Only the moves of the lines this cancellation cancelled: Odoo puts the
+                # transfer back of an earlier cancellation's lines into the same open picking.
+                lines = cancellation.line_ids.sale_line_id
                 made["return_picking"][done_step.id] += sum(
-                    picking.move_ids.filtered(lambda m: m.state != "cancel").mapped(
-                        "product_uom_qty"
-                    )
+                    picking.move_ids.filtered(
+                        lambda m, lines=lines: m.state != "cancel" and m.sale_line_id in lines
+                    ).mapped("product_uom_qty")
                 )
                 made["reduce_picking"].pop(picking.id)
         for picking in cancellation.return_picking_ids:
