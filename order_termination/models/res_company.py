@@ -39,11 +39,11 @@ class ResCompany(models.Model):
         string="Purchases of a Cancelled Order",
         default="apply",
         required=True,
-        help="What cancelling an order does to the purchase orders made for it (make-to-order, "
-        "dropship): cancel the requests for quotation and unreceived lines that served only "
-        "this order or reduce its share of them, notifying the buyers of what was received or "
-        "billed; or only notify the buyers, as Odoo does. A termination always cancels or "
-        "reduces them.",
+        help="What cancelling an order (or lines of it), or closing it short, does to the "
+        "purchase orders made for what will not be delivered (make-to-order, dropship): cancel "
+        "the requests for quotation and unreceived lines that served only this order or reduce "
+        "its share of them, notifying the buyers of what was received or billed; or only "
+        "notify the buyers, as Odoo does. A termination always cancels or reduces them.",
     )
 
     @api.constrains("auto_close_days")
