@@ -164,3 +164,40 @@ class TestDropshipLineCancel(TerminationCase):
 
         self.assertEqual(self.vendor_purchases(), purchase, msg="nothing to buy again")
         self.assertEqual(purchase.order_line.product_qty, 9)
+
+    def test_returned_dropshipped_goods_are_taken_off_the_purchase(self):
+        """Soak seed 23 with the real route: 10 dropshipped, 7 shipped, 6 cancelled with the
+        returns received: 3 not shipped and 3 sent back to the vendor come off the purchase;
+        revoke buys the 6 again, once."""
+        order, line = self.lamp_order(10)
+        purchase = self.live_purchase_lines(line).order_id
+        purchase.button_confirm()
+        self.validate(purchase.picking_ids, qty=7)
+        self.assertEqual((line.qty_delivered, purchase.order_line.qty_received), (7, 7))
+        previewed = {}
+        for item in order.with_user(self.sales_manager).get_line_cancel_impact(
+            {line.id: 6}, receive_returns=True
+        ):
+            if item["action"] in ("cancel_purchase", "reduce_purchase", "notify_purchase"):
+                previewed[(item["action"], item["res_id"])] = item["quantity"]
+        self.assertEqual(previewed, {("reduce_purchase", purchase.id): 6.0})
+
+        cancellation = order.with_user(self.sales_manager).cancel_lines(
+            {line.id: 6}, self.cancel_reason, receive_returns=True
+        )
+
+        pline = purchase.order_line
+        self.assertEqual((pline.product_qty, pline.qty_received, line.qty_delivered), (4, 4, 4))
+        self.assertEqual(self.dropship_demand(purchase), 0, msg="the vendor ships nothing more")
+        self.assertEqual(self.vendor_purchases(), purchase, msg="nothing bought again")
+        self.assertEqual(
+            [(e.action, e.previous_qty, e.new_qty) for e in cancellation.purchase_effect_ids],
+            [("reduce", 10.0, 4.0)],
+        )
+
+        cancellation.with_user(self.sales_manager).revoke()
+
+        new = self.vendor_purchases() - purchase
+        self.assertEqual(
+            (new.state, new.order_line.product_qty), ("draft", 6.0), msg="bought again once"
+        )
