@@ -16,6 +16,8 @@ from odoo import Command, fields, models
 
 from odoo.addons.order_revoke_cancel.tools.call_scope import call_scope, get_call_scope
 
+from .sale_termination_purchase_effect import RECEIVE_RETURNS_SCOPE
+
 # Name of the call scope in which a termination hands its request to the cancellation it
 # executes (``{order id: request}``; an empty request while it is only previewed).
 TERMINATION_PURCHASE_SCOPE = "order_termination_purchase_effects"
@@ -92,6 +94,27 @@ class SaleOrderCancelPurchase(models.Model):
             ._plan_for_lines(self.sudo(), {line.sudo(): qty for line, qty in quantities.items()})
         )
         return plan
+
+    def get_line_cancel_impact(
+        self, quantities, receive_returns=False, refund_payments=False, fee=None, reason=None
+    ):
+        """Planned with the returns received at once or not, as `_cancel_lines` plans it: what
+        goes back to a vendor is taken off its purchase only once it is no longer received
+        (`sale.termination.purchase.effect._get_removable_qty`)."""
+        with call_scope(self.env, RECEIVE_RETURNS_SCOPE, bool(receive_returns)):
+            return super().get_line_cancel_impact(
+                quantities,
+                receive_returns=receive_returns,
+                refund_payments=refund_payments,
+                fee=fee,
+                reason=reason,
+            )
+
+    def _cancel_lines(self, quantities, reason, note, receive_returns, refund_payments, fee=None):
+        with call_scope(self.env, RECEIVE_RETURNS_SCOPE, bool(receive_returns)):
+            return super()._cancel_lines(
+                quantities, reason, note, receive_returns, refund_payments, fee
+            )
 
     def _get_cancel_plan_impact(self, plan, refund_payments=False, reason=None):
         impact = super()._get_cancel_plan_impact(

@@ -1,6 +1,13 @@
 from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
+from odoo.addons.order_revoke_cancel.tools.call_scope import get_call_scope
+
+# Name of the call scope open while a cancellation is planned and made with its returns
+# received at once (`receive_returns`): what goes back to a vendor is then no longer received
+# when the purchase effects apply (`_get_removable_qty`).
+RECEIVE_RETURNS_SCOPE = "order_termination_receive_returns"
+
 
 class SaleTerminationPurchaseEffect(models.Model):
     """What a cancellation or a termination did to a purchase order, kept so buyers and
@@ -115,6 +122,7 @@ class SaleTerminationPurchaseEffect(models.Model):
             .filtered(lambda p: p.state != "cancel")
             .order_line.filtered(lambda pl: not pl.display_type)
         )
+        back = {}
         for sale_line, qty in quantities.items():
             undelivered = max(sale_line._get_qty_ordered_in_force() - sale_line.qty_delivered, 0.0)
             from_open = min(qty, undelivered)
@@ -122,23 +130,30 @@ class SaleTerminationPurchaseEffect(models.Model):
                 sale_line, from_open, purchase_lines
             ):
                 wanted[line] = wanted.get(line, 0.0) + share
+            for line, share in self._get_vendor_return_shares(
+                sale_line, qty - from_open, purchase_lines
+            ).items():
+                back[line] = back.get(line, 0.0) + share
+                wanted[line] = wanted.get(line, 0.0) + share
         plan = []
         for purchase in purchase_lines.filtered(lambda pl: pl in wanted).order_id:
             shares = [(line, wanted[line]) for line in purchase.order_line if line in wanted]
             # ``partial``: the purchase served quantities of the order that stay ordered too,
             # or other orders; the notes say so.
-            plan += self._plan_purchase_split(purchase, *self._split_shares(shares))
+            plan += self._plan_purchase_split(purchase, *self._split_shares(shares, back))
         return plan
 
     @api.model
-    def _split_shares(self, shares):
+    def _split_shares(self, shares, back=None):
         """`shares` ([(purchase line, quantity)]) split into what can be removed from the
-        purchase (neither received nor billed) and what is left to the buyer: ``(removed,
-        kept)``, both in the shape of `shares`."""
+        purchase (neither received nor billed, `_get_removable_qty`; `back`: ``{purchase line:
+        quantity}`` the cancellation returns to the vendor) and what is left to the buyer:
+        ``(removed, kept)``, both in the shape of `shares`."""
+        back = back or {}
         removed, kept = [], []
         for line, share in shares:
             rounding = line.product_uom.rounding or 0.01
-            free = max(line.product_qty - max(line.qty_received, line.qty_invoiced), 0.0)
+            free = self._get_removable_qty(line, back.get(line, 0.0))
             take = min(share, free)
             if not float_is_zero(take, precision_rounding=rounding):
                 removed.append((line, take))
@@ -158,6 +173,39 @@ class SaleTerminationPurchaseEffect(models.Model):
         if kept:
             plan.append({"action": "notify", "purchase": purchase, "lines": kept, "partial": True})
         return plan
+
+    @api.model
+    def _get_vendor_return_shares(self, sale_line, qty, purchase_lines):
+        """``{purchase line: quantity in its unit}``: what of `qty` (in `sale_line`'s unit),
+        taken out of what was delivered, the cancellation's returns send back to the vendor.
+        Dropshipped goods came straight from the vendor (a move of one of `purchase_lines`
+        from a supplier location): their return goes back to it and is a purchase return
+        (`qty_received` drops), so the vendor would ship them again unless the purchase line
+        is lowered too."""
+        shares = {}
+        if float_compare(qty, 0.0, precision_rounding=sale_line.product_uom.rounding or 0.01) <= 0:
+            return shares
+        for moves in sale_line._get_line_return_quantities(qty).values():
+            for move, move_qty in moves.items():
+                line = move.purchase_line_id
+                if line in purchase_lines and move.location_id.usage == "supplier":
+                    shares[line] = shares.get(line, 0.0) + move.product_id.uom_id._compute_quantity(
+                        move_qty, line.product_uom
+                    )
+        return shares
+
+    @api.model
+    def _get_removable_qty(self, line, back=0.0):
+        """What may be taken off purchase line `line` (its unit): neither received nor billed.
+        `back` is what the cancellation returns to the vendor of what was received: once the
+        return is received (the cancellation receives its returns at once, before the purchase
+        effects apply) it is no longer received, and is removable unless it was billed (the
+        buyer then settles a vendor credit note: notified). While the return waits, the
+        purchase line cannot go below what is received: the buyer is notified of it."""
+        if not get_call_scope(self.env, RECEIVE_RETURNS_SCOPE, False):
+            back = 0.0
+        received = max(line.qty_received - back, 0.0)
+        return max(line.product_qty - max(received, line.qty_invoiced), 0.0)
 
     @api.model
     def _get_sale_line_purchase_shares(self, sale_line, qty, purchase_lines):

@@ -638,3 +638,92 @@ class TestCancelPurchaseEffect(TerminationCase):
 
         bought = self.purchases(order).filtered(lambda p: p.state != "cancel")
         self.assertEqual(sum(bought.order_line.mapped("product_qty")), 4, msg="bought again")
+
+    # ---- delivered dropshipped goods going back to the vendor ----------------------------------
+    def dropshipped_seven_of_ten(self):
+        """10 lamps dropshipped, the purchase confirmed, 7 shipped by the vendor to the
+        customer (soak seed 23)."""
+        order, line = self.order_of_lines(
+            self.sales_manager, 10, product=self.dropship_product, route=self.dropship_route
+        )
+        purchase = self.purchases(order)
+        purchase.user_id = self.buyer
+        purchase.button_confirm()
+        self.validate(purchase.picking_ids, qty=7)
+        self.assertEqual((line.qty_delivered, purchase.order_line.qty_received), (7, 7))
+        return order, line, purchase
+
+    def test_returned_dropshipped_goods_are_taken_off_the_purchase(self):
+        """Cancelling 6 of 10 with 7 delivered: 3 are not shipped yet, 3 go back from the
+        customer to the vendor (a purchase return): the purchase keeps only the 4 the customer
+        keeps, so that the vendor ships nothing more."""
+        order, line, purchase = self.dropshipped_seven_of_ten()
+        quantities = {line.id: 6}
+        previewed = {}
+        for item in order.with_user(self.sales_manager).get_line_cancel_impact(
+            quantities, receive_returns=True
+        ):
+            if item["action"] in PURCHASE_ACTIONS:
+                key = (item["action"], item["res_id"])
+                previewed[key] = previewed.get(key, 0.0) + (item["quantity"] or 0.0)
+        self.assertEqual(previewed, {("reduce_purchase", purchase.id): 6.0})
+
+        cancellation = order.with_user(self.sales_manager).cancel_lines(
+            quantities, self.cancel_reason, receive_returns=True
+        )
+
+        pline = purchase.order_line
+        self.assertEqual((pline.product_qty, pline.qty_received), (4, 4))
+        self.assertFalse(
+            purchase.picking_ids.filtered(
+                lambda p: (
+                    p.state not in ("done", "cancel") and p.location_dest_id.usage == "customer"
+                )
+            ),
+            msg="the vendor ships nothing more",
+        )
+        self.assertEqual(line.qty_delivered, 4)
+        self.assertEqual(
+            [(e.action, e.previous_qty, e.new_qty) for e in cancellation.purchase_effect_ids],
+            [("reduce", 10.0, 4.0)],
+        )
+        self.assertPreviewWasDone(previewed, cancellation)
+
+    def test_returned_dropshipped_goods_waiting_notify_the_buyer(self):
+        """The same without receiving the returns at once: the purchase cannot go below what
+        is received yet, so the 3 not shipped are removed and the buyer is told about the
+        rest."""
+        order, line, purchase = self.dropshipped_seven_of_ten()
+        previewed = self.line_purchase_impact(order, self.sales_manager, {line.id: 6})
+        self.assertEqual(
+            previewed,
+            {("reduce_purchase", purchase.id): 3.0, ("notify_purchase", purchase.id): 0.0},
+        )
+
+        cancellation = order.with_user(self.sales_manager).cancel_lines(
+            {line.id: 6}, self.cancel_reason
+        )
+
+        self.assertEqual(purchase.order_line.product_qty, 7)
+        self.assertEqual(
+            sorted(cancellation.purchase_effect_ids.mapped("action")), ["notify", "reduce"]
+        )
+        self.assertPreviewWasDone(previewed, cancellation)
+
+    def test_returned_dropshipped_goods_billed_notify_the_buyer(self):
+        """Billed goods stay on the purchase (the vendor's credit note is the buyer's call)."""
+        order, line, purchase = self.dropshipped_seven_of_ten()
+        purchase.action_create_invoice()
+        bill = purchase.invoice_ids
+        bill.invoice_date = bill.date
+        bill.action_post()
+        self.assertEqual(purchase.order_line.qty_invoiced, 7)
+
+        cancellation = order.with_user(self.sales_manager).cancel_lines(
+            {line.id: 6}, self.cancel_reason, receive_returns=True
+        )
+
+        self.assertEqual(purchase.order_line.product_qty, 7, msg="not below what is billed")
+        self.assertEqual(
+            sorted(cancellation.purchase_effect_ids.mapped("action")), ["notify", "reduce"]
+        )
