@@ -458,19 +458,10 @@ class SaleOrderClose(models.Model):
             "customer_credit": self.env._(
                 "%s already paid stays on the customer's account as credit.", amount
             ),
-            "cancel_purchase": self.env._(
-                "Purchase %(purchase)s is cancelled (%(qty)s units).",
-                purchase=item["name"],
-                qty=qty,
+            "refund_transaction": self.env._(
+                "%s already paid online is refunded through the payment provider.", amount
             ),
-            "reduce_purchase": self.env._(
-                "Purchase %(purchase)s is reduced by %(qty)s units.",
-                purchase=item["name"],
-                qty=qty,
-            ),
-            "notify_purchase": self.env._(
-                "The buyer of purchase %s is asked to act.", item["name"]
-            ),
+            **self._get_purchase_impact_sentences(item),
             "close_order": self.env._(
                 "Every product line is then closed or cancelled: %s is closed.", self.name
             ),

@@ -98,22 +98,31 @@ class SaleOrderImpact(models.Model):
             "customer_credit": self.env._(
                 "%s already paid stays on your account as credit.", amount
             ),
+            **self._get_purchase_impact_sentences(item),
+            "fee_invoice": self.env._("A cancellation fee of %s is invoiced.", amount),
+        }
+        return messages.get(item["action"], item["name"])
+
+    def _get_purchase_impact_sentences(self, item):
+        """``{action: sentence}`` for the purchase lines of a preview (`item` one of them), the
+        same in the termination's and the close's previews (staff only: the customer's page
+        leaves purchases out)."""
+        qty = format_quantity(self.env, item["quantity"] or 0.0)
+        return {
             "notify_purchase": self.env._(
                 "The buyer of purchase %s is asked to act.", item["name"]
             ),
             "cancel_purchase": self.env._(
                 "Purchase %(purchase)s is cancelled (%(qty)s units).",
                 purchase=item["name"],
-                qty=format_quantity(self.env, item["quantity"]),
+                qty=qty,
             ),
             "reduce_purchase": self.env._(
                 "Purchase %(purchase)s is reduced by %(qty)s units.",
                 purchase=item["name"],
-                qty=format_quantity(self.env, item["quantity"]),
+                qty=qty,
             ),
-            "fee_invoice": self.env._("A cancellation fee of %s is invoiced.", amount),
         }
-        return messages.get(item["action"], item["name"])
 
     def _get_termination_impact_html(
         self, receive_returns=False, refund_payments=False, reason=None, quantities=None
