@@ -168,9 +168,10 @@ class MachineFixtures:
     @classmethod
     def _setup_purchases(cls):
         """A desk made to order (MTO + buy, a receipt into stock chained to the delivery) and a
-        lamp dropshipped (a stand-in of stock_dropshipping, not installed: a buy rule from the
-        vendor straight to the customer), both bought from one vendor by a buyer; the company
-        cancels or reduces the purchases of a cancelled order (`cancel_purchase_effect`)."""
+        lamp dropshipped (a stand-in route of its own: a buy rule from the vendor straight to
+        the customer, whether stock_dropshipping is installed or not), both bought from one
+        vendor by a buyer; the company cancels or reduces the purchases of a cancelled order
+        (`cancel_purchase_effect`)."""
         mto_route = cls.env.ref("stock.route_warehouse0_mto")
         mto_route.active = True
         mto_route.rule_ids.procure_method = "make_to_order"
@@ -259,7 +260,12 @@ class MachineFixtures:
         move yet), so that procurement run again does not buy it twice. Its
         `sale.order.line._get_qty_procurement`, for the machine's dropshipped lamp only, put
         under the addons' override (sale_stock's), as if stock_dropshipping loaded first:
-        on top, it would drop what the addons add (the quantities cancelled by lines)."""
+        on top, it would drop what the addons add (the quantities cancelled by lines). Where
+        stock_dropshipping is installed (bin/run-tests installs it), its own override and the
+        glue addon order_revoke_cancel_stock_dropshipping do it, and nothing is patched."""
+        module = cls.env["ir.module.module"].search([("name", "=", "stock_dropshipping")])
+        if module.state == "installed":
+            return
         original = SaleStockLine._get_qty_procurement
         dropship = cls.dropship_product
 
