@@ -71,7 +71,11 @@ class SaleOrderCancelPurchase(models.Model):
         # A salesman may not read purchase lines (odoo/odoo#121079): the purchases made for
         # this order are planned as superuser. Planning only reads; what it plans is applied
         # only by the cancellation its caller is allowed to make (`_apply_purchase_effects`).
-        effects = self.env["sale.termination.purchase.effect"].sudo()._plan_for_order(self.sudo())
+        effects = (
+            self.env["sale.termination.purchase.effect"]
+            .sudo()
+            ._plan_for_order(self.sudo(), returns=plan["returns"])
+        )
         plan["purchase_effects"] = effects
         planned = self.env["purchase.order"].union(*(item["purchase"] for item in effects))
         plan["purchases"] = plan["purchases"].filtered(lambda p: p.id not in planned.ids)
@@ -94,6 +98,24 @@ class SaleOrderCancelPurchase(models.Model):
             ._plan_for_lines(self.sudo(), {line.sudo(): qty for line, qty in quantities.items()})
         )
         return plan
+
+    def get_cancel_impact(
+        self, receive_returns=False, refund_payments=False, fee=None, reason=None
+    ):
+        """Planned with the returns received at once or not, as `_action_cancel` plans it (see
+        `get_line_cancel_impact`)."""
+        with call_scope(self.env, RECEIVE_RETURNS_SCOPE, bool(receive_returns)):
+            return super().get_cancel_impact(
+                receive_returns=receive_returns,
+                refund_payments=refund_payments,
+                fee=fee,
+                reason=reason,
+            )
+
+    def _action_cancel(self):
+        options = self._get_cancel_options()
+        with call_scope(self.env, RECEIVE_RETURNS_SCOPE, bool(options.receive_returns)):
+            return super()._action_cancel()
 
     def get_line_cancel_impact(
         self, quantities, receive_returns=False, refund_payments=False, fee=None, reason=None
@@ -161,7 +183,11 @@ class SaleOrderCancelPurchase(models.Model):
         res = super()._apply_cancel_plan_before_cancel(options, plans)
         for order in self:
             plan = plans[order.id]
-            items = [i for i in plan.get("purchase_effects", []) if i["action"] == "reduce"]
+            items = [
+                i
+                for i in plan.get("purchase_effects", [])
+                if i["action"] == "reduce" and not i.get("after_returns")
+            ]
             plan["purchase_effects_done"] = order._apply_purchase_effects(items)
         return res
 
@@ -174,8 +200,12 @@ class SaleOrderCancelPurchase(models.Model):
         documents = super()._reverse_documents(options, plans)
         for order in self:
             plan = plans[order.id]
-            items = [i for i in plan.get("purchase_effects", []) if i["action"] != "reduce"]
+            planned = plan.get("purchase_effects", [])
+            # Dropshipped goods back at the vendor are taken off once their returns are done.
+            later = [i for i in planned if i["action"] == "reduce" and i.get("after_returns")]
+            items = [i for i in planned if i["action"] != "reduce"]
             effects = plan.get("purchase_effects_done") or order._no_purchase_effect()
+            effects |= order._apply_purchase_effects(later)
             effects |= order._apply_purchase_effects(items)
             documents[order.id]["purchase_effect_ids"] = [Command.set(effects.ids)]
         return documents

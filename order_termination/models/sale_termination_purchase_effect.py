@@ -60,21 +60,31 @@ class SaleTerminationPurchaseEffect(models.Model):
     # Plan
     # ------------------------------------------------------------------
     @api.model
-    def _plan_for_order(self, order):
+    def _plan_for_order(self, order, returns=None):
         """What cancelling or terminating `order` does to each linked purchase order, as a list of
         `{'action', 'purchase', 'lines': [(purchase line, share)]}`: cancel it (every line
         served only this order, nothing received or billed), reduce this order's share of its
         lines, or leave it and notify the buyer. A purchase partly received or billed is both:
         what is still to come for the order is removed (a cancelled order waits for nothing),
-        the buyer decides about what came. Read before anything changes."""
+        the buyer decides about what came. `returns` (the cancel plan's, ``{done picking:
+        {move: quantity}}``): dropshipped goods they send back to the vendor are taken off
+        their purchase line too, once the returns are received (the item is marked
+        ``'after_returns'``, see `_get_removable_qty`). Read before anything changes."""
         plan = []
         purchases = order._get_purchase_orders().filtered(lambda p: p.state != "cancel")
+        back = self._get_returned_to_vendor(returns or {}, purchases.order_line)
         for purchase in purchases:
             shares = self._get_purchase_shares(order, purchase)
             if not shares:
                 continue
-            removed, kept = self._split_shares(shares)
-            if removed and kept:
+            removed, kept = self._split_shares(shares, back)
+            if any(back.get(line) for line, _share in removed):
+                # Dropshipped goods come back from the customer: one plan of both kinds.
+                items = self._plan_purchase_split(purchase, removed, kept)
+                for item in items:
+                    item["after_returns"] = item["action"] == "reduce"
+                plan += items
+            elif removed and kept:
                 plan += self._plan_purchase_split(purchase, removed, kept)
             else:
                 plan.append(self._plan_purchase(purchase, shares))
@@ -182,10 +192,19 @@ class SaleTerminationPurchaseEffect(models.Model):
         from a supplier location): their return goes back to it and is a purchase return
         (`qty_received` drops), so the vendor would ship them again unless the purchase line
         is lowered too."""
-        shares = {}
         if float_compare(qty, 0.0, precision_rounding=sale_line.product_uom.rounding or 0.01) <= 0:
-            return shares
-        for moves in sale_line._get_line_return_quantities(qty).values():
+            return {}
+        return self._get_returned_to_vendor(
+            sale_line._get_line_return_quantities(qty), purchase_lines
+        )
+
+    @api.model
+    def _get_returned_to_vendor(self, returns, purchase_lines):
+        """``{purchase line: quantity in its unit}`` of `returns` (``{done picking: {move:
+        quantity}}``, as the engine plans returns) that go back to the vendor of one of
+        `purchase_lines`: returns of moves that came from a supplier location (dropshipped)."""
+        shares = {}
+        for moves in returns.values():
             for move, move_qty in moves.items():
                 line = move.purchase_line_id
                 if line in purchase_lines and move.location_id.usage == "supplier":

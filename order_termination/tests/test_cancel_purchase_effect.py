@@ -727,3 +727,37 @@ class TestCancelPurchaseEffect(TerminationCase):
         self.assertEqual(
             sorted(cancellation.purchase_effect_ids.mapped("action")), ["notify", "reduce"]
         )
+
+    def test_whole_cancel_takes_returned_dropshipped_goods_off_the_purchase(self):
+        """The order cancelled with its returns received at once: the 3 not shipped and the 7
+        going back to the vendor are all taken off the purchase, so the vendor ships nothing
+        more; without receiving the returns at once, only the 3 and the buyer is told."""
+        order, _line, purchase = self.dropshipped_seven_of_ten()
+        previewed = {}
+        for item in order.with_user(self.sales_manager).get_cancel_impact(receive_returns=True):
+            if item["action"] in PURCHASE_ACTIONS:
+                key = (item["action"], item["res_id"])
+                previewed[key] = previewed.get(key, 0.0) + (item["quantity"] or 0.0)
+        self.assertEqual(previewed, {("reduce_purchase", purchase.id): 10.0})
+        waiting = self.purchase_impact(order, self.sales_manager)
+        self.assertEqual(
+            waiting,
+            {("reduce_purchase", purchase.id): 3.0, ("notify_purchase", purchase.id): 0.0},
+            msg="returns not received yet: what came stays for the buyer to decide",
+        )
+
+        cancellation = order.with_user(self.sales_manager).cancel_with_reversal(
+            self.cancel_reason, receive_returns=True
+        )
+
+        pline = purchase.order_line
+        self.assertEqual((pline.product_qty, pline.qty_received), (0, 0))
+        self.assertFalse(
+            purchase.picking_ids.filtered(
+                lambda p: (
+                    p.state not in ("done", "cancel") and p.location_dest_id.usage == "customer"
+                )
+            ),
+            msg="the vendor ships nothing more",
+        )
+        self.assertPreviewWasDone(previewed, cancellation)
