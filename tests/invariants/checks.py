@@ -230,6 +230,7 @@ class InvariantChecks:
 
     def _check_revoke(self, step, before, after, delta):
         order = step.orders
+        self._check_revoke_preview(step)
         snapshot = self.cancel_snapshots.pop(order.id, None)
         if snapshot is None:
             return
@@ -237,7 +238,6 @@ class InvariantChecks:
         # reversed, which the revoke applies again.
         was, credited, _refunded = snapshot
         self._check_restored("revoke", order, was, after["orders"][order.id])
-        self._check_revoke_preview(step)
         if not _close(delta, credited, self._rounding_step(order)):
             raise Violation(
                 "revoke did not restore the receivable",
@@ -315,13 +315,13 @@ class InvariantChecks:
     def _check_revoke_lines(self, step, before, after, delta):
         """Revoking a cancellation of lines puts the order back as it was before it."""
         order = step.orders
+        self._check_revoke_preview(step)
         for cancellation in step.result:
             snapshot = self.line_cancel_snapshots.pop(cancellation.id, None)
             if snapshot is None:
                 continue
             was, credited = snapshot
             self._check_restored("revoke", order, was, after["orders"][order.id])
-            self._check_revoke_preview(step)
             for line_id, line in was["lines"].items():
                 if not _close(
                     after["orders"][order.id]["lines"][line_id]["cancelled"], line["cancelled"]
