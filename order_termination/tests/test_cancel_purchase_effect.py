@@ -97,10 +97,10 @@ class TestCancelPurchaseEffect(TerminationCase):
     def purchases(self, order):
         return order.sudo()._get_purchase_orders().with_env(self.env)
 
-    def purchase_impact(self, order, user):
+    def purchase_impact(self, order, user, **options):
         """The purchase lines of the cancel preview, as `user` sees them:
         {(action, purchase id): quantity}."""
-        impact = order.with_user(user).get_cancel_impact()
+        impact = order.with_user(user).get_cancel_impact(**options)
         previewed = {}
         for item in impact:
             if item["action"] in PURCHASE_ACTIONS:
@@ -395,16 +395,22 @@ class TestCancelPurchaseEffect(TerminationCase):
         ]
         return order, order.order_line[0]
 
-    def line_purchase_impact(self, order, user, quantities):
+    def line_purchase_impact(self, order, user, quantities, **options):
         """The purchase lines of the preview of cancelling `quantities`, as `user` sees them:
         {(action, purchase id): quantity}."""
         previewed = {}
-        for item in order.with_user(user).get_line_cancel_impact(quantities):
+        for item in order.with_user(user).get_line_cancel_impact(quantities, **options):
             if item["action"] in PURCHASE_ACTIONS:
                 self.assertEqual(item["model"], "purchase.order", msg="the line opens a purchase")
                 key = (item["action"], item["res_id"])
                 previewed[key] = previewed.get(key, 0.0) + (item["quantity"] or 0.0)
         return previewed
+
+    def open_vendor_shipments(self, purchase):
+        """The purchase's dropship transfers still to be shipped to the customer."""
+        return purchase.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel") and p.location_dest_id.usage == "customer"
+        )
 
     def receipt_qty(self, purchase):
         moves = purchase.sudo().picking_ids.move_ids.filtered(lambda m: m.state != "cancel")
@@ -659,13 +665,9 @@ class TestCancelPurchaseEffect(TerminationCase):
         keeps, so that the vendor ships nothing more."""
         order, line, purchase = self.dropshipped_seven_of_ten()
         quantities = {line.id: 6}
-        previewed = {}
-        for item in order.with_user(self.sales_manager).get_line_cancel_impact(
-            quantities, receive_returns=True
-        ):
-            if item["action"] in PURCHASE_ACTIONS:
-                key = (item["action"], item["res_id"])
-                previewed[key] = previewed.get(key, 0.0) + (item["quantity"] or 0.0)
+        previewed = self.line_purchase_impact(
+            order, self.sales_manager, quantities, receive_returns=True
+        )
         self.assertEqual(previewed, {("reduce_purchase", purchase.id): 6.0})
 
         cancellation = order.with_user(self.sales_manager).cancel_lines(
@@ -674,14 +676,7 @@ class TestCancelPurchaseEffect(TerminationCase):
 
         pline = purchase.order_line
         self.assertEqual((pline.product_qty, pline.qty_received), (4, 4))
-        self.assertFalse(
-            purchase.picking_ids.filtered(
-                lambda p: (
-                    p.state not in ("done", "cancel") and p.location_dest_id.usage == "customer"
-                )
-            ),
-            msg="the vendor ships nothing more",
-        )
+        self.assertFalse(self.open_vendor_shipments(purchase), msg="the vendor ships nothing more")
         self.assertEqual(line.qty_delivered, 4)
         self.assertEqual(
             [(e.action, e.previous_qty, e.new_qty) for e in cancellation.purchase_effect_ids],
@@ -733,11 +728,7 @@ class TestCancelPurchaseEffect(TerminationCase):
         going back to the vendor are all taken off the purchase, so the vendor ships nothing
         more; without receiving the returns at once, only the 3 and the buyer is told."""
         order, _line, purchase = self.dropshipped_seven_of_ten()
-        previewed = {}
-        for item in order.with_user(self.sales_manager).get_cancel_impact(receive_returns=True):
-            if item["action"] in PURCHASE_ACTIONS:
-                key = (item["action"], item["res_id"])
-                previewed[key] = previewed.get(key, 0.0) + (item["quantity"] or 0.0)
+        previewed = self.purchase_impact(order, self.sales_manager, receive_returns=True)
         self.assertEqual(previewed, {("reduce_purchase", purchase.id): 10.0})
         waiting = self.purchase_impact(order, self.sales_manager)
         self.assertEqual(
@@ -752,12 +743,5 @@ class TestCancelPurchaseEffect(TerminationCase):
 
         pline = purchase.order_line
         self.assertEqual((pline.product_qty, pline.qty_received), (0, 0))
-        self.assertFalse(
-            purchase.picking_ids.filtered(
-                lambda p: (
-                    p.state not in ("done", "cancel") and p.location_dest_id.usage == "customer"
-                )
-            ),
-            msg="the vendor ships nothing more",
-        )
+        self.assertFalse(self.open_vendor_shipments(purchase), msg="the vendor ships nothing more")
         self.assertPreviewWasDone(previewed, cancellation)
