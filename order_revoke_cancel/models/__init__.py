@@ -8,6 +8,7 @@ from . import sale_order_cancel
 from . import sale_order_cancel_plan
 from . import sale_order_line_cancel
 from . import sale_order_stock_reversal
+from . import sale_order_refund
 from . import sale_order_accounting_reversal
 from . import sale_order_fee
 from . import sale_order_prepayment
@@ -15,6 +16,7 @@ from . import sale_order_revoke
 from . import sale_order_notify
 from . import sale_order_line
 from . import sale_order_cancellation
+from . import sale_order_cancellation_revoke
 from . import sale_order_cancellation_line
 from . import sale_order_mass
 from . import sale_order_batch

@@ -31,7 +31,8 @@ from odoo import Command, models
 from odoo.exceptions import UserError
 
 from ..tools import reconcile_receivables
-from .sale_order_accounting_reversal import _refund_support, _split_kept, _split_refund
+from .sale_order_accounting_reversal import _split_kept
+from .sale_order_refund import _refund_support, _split_refund
 
 
 class SaleOrderPrepayment(models.Model):
