@@ -11,7 +11,7 @@ from odoo.tools import float_compare
 from ..tools import (
     reconcile_receivables,
 )
-from .sale_order_refund import _split_refund
+from .sale_order_refund import _split_refund, provider_refunds_unit
 
 
 class SaleOrderAccountingReversal(models.Model):
@@ -291,12 +291,14 @@ class SaleOrderAccountingReversal(models.Model):
         what crediting it alone makes (see `_credit_orders`)."""
         if isinstance(credits, dict):
             keeps = keep if isinstance(keep, dict) else dict.fromkeys(self.ids, keep)
-            return self._credit_orders(refund_payments, quantities, keeps, reason, credits)
+            with provider_refunds_unit(self.env):
+                return self._credit_orders(refund_payments, quantities, keeps, reason, credits)
         self.ensure_one()
         plan = self._get_credit_plan(quantities) if credits is None else credits
-        return self._credit_orders(
-            refund_payments, quantities, {self.id: keep}, reason, {self.id: plan}
-        )[self.id]
+        with provider_refunds_unit(self.env):
+            return self._credit_orders(
+                refund_payments, quantities, {self.id: keep}, reason, {self.id: plan}
+            )[self.id]
 
     def _credit_orders(self, refund_payments, quantities, keeps, reason, credits):
         """`_credit_invoices` of these orders together (``{order id: (credit notes, refund

@@ -18,6 +18,7 @@ from ..tools import (
 )
 from ..tools.call_scope import call_scope, get_call_scope, state_write_scope
 from ..tools.cancel_options import CancelOptions
+from .sale_order_refund import provider_refunds_unit
 
 # Name of the call scope in which cancel_with_reversal hands its options to _action_cancel.
 CANCEL_OPTIONS_SCOPE = "order_cancel_options"
@@ -179,8 +180,11 @@ class SaleOrderCancel(models.Model):
         orders._apply_cancel_plan_before_cancel(options, plans)
         res = super()._action_cancel()
         # Returns are created after super(): sale_stock cancels every open picking of the order.
-        for order_id, documents in orders._reverse_documents(options, plans).items():
-            ledger_vals[order_id].update(documents)
+        # One unit of provider refunds for all of them (see `_refund_refused`).
+        with provider_refunds_unit(self.env):
+            documents = orders._reverse_documents(options, plans)
+        for order_id, values in documents.items():
+            ledger_vals[order_id].update(values)
         # The ledger is the engine's record: users only read it, so it is written as superuser.
         cancellations = (
             self.env["sale.order.cancellation"]

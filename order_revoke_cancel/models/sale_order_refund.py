@@ -4,8 +4,23 @@ came from (a refund transaction, as Odoo's refund wizard makes it). The credit p
 much goes back (`sale_order_accounting_reversal`); `_split_refund` splits it between the two
 ways, for the preview and the execution alike."""
 
+from markupsafe import Markup
+
 from odoo import Command, models
 from odoo.exceptions import UserError
+
+from ..tools.call_scope import get_call_scope, joined_call_scope
+
+# Name of the call scope listing the refunds the providers accepted in the operation at hand
+# (see `provider_refunds_unit`).
+PROVIDER_REFUNDS_SCOPE = "order_end_of_life_provider_refunds"
+
+
+def provider_refunds_unit(env):
+    """The operation within which a refused provider refund may still refuse everything
+    (see `SaleOrderRefund._refund_refused`): the cancellation, or the credit of a cancellation
+    of lines or of a close. Nested units join the outermost one."""
+    return joined_call_scope(env, PROVIDER_REFUNDS_SCOPE, list)
 
 
 class SaleOrderRefund(models.Model):
@@ -121,11 +136,12 @@ class SaleOrderRefund(models.Model):
         leaves the credit note open for its amount until then.
 
         A refused refund (the provider raises, or the transaction ends in error or cancelled)
-        refuses the whole cancellation: nothing is left half done. It does not fall back to a
-        bank payment: the money came from the customer's card or wallet, and paying it out to
-        a bank account the customer may not have given is the accountant's decision, not the
-        engine's. The user may try again, or cancel without refunding (the money stays as the
-        customer's credit on the credit note) and refund it by hand."""
+        refuses the whole cancellation when it is the operation's first request to a provider,
+        and else only leaves its amount as the customer's credit (see `_refund_refused`). It
+        does not fall back to a bank payment: the money came from the customer's card or
+        wallet, and paying it out to a bank account the customer may not have given is the
+        accountant's decision, not the engine's. Returns the refund transaction, or an empty
+        recordset for a refused refund that did not refuse the operation."""
         self.ensure_one()
         # The provider's data are read as superuser, as Odoo's refund wizard reads them.
         before = transaction.sudo().child_transaction_ids
@@ -133,14 +149,16 @@ class SaleOrderRefund(models.Model):
             transaction.action_refund(amount_to_refund=amount)
         except UserError as error:
             # Providers raise UserError or ValidationError (its subclass) on a refused request.
-            raise self._get_refund_refused_error(transaction, amount, error.args[0]) from error
+            return self._refund_refused(transaction, amount, error.args[0], error)
         refund = (transaction.sudo().child_transaction_ids - before).filtered(
             lambda t: t.operation == "refund"
         )
         if not refund or refund.state in ("error", "cancel"):
-            raise self._get_refund_refused_error(
-                transaction, amount, refund.state_message or self.env._("no refund was made")
-            )
+            message = refund.state_message or self.env._("no refund was made")
+            return self._refund_refused(transaction, amount, message)
+        accepted = get_call_scope(self.env, PROVIDER_REFUNDS_SCOPE)
+        if accepted is not None:
+            accepted.append(refund.id)
         # The refund transaction is Odoo's own record of the provider's answer: linking it to
         # the credit note (and post-processing it, which creates and reconciles its payment as
         # Odoo's cron does as superuser) is safe once `action_refund` checked the user's rights.
@@ -151,6 +169,45 @@ class SaleOrderRefund(models.Model):
         if refund.state == "done" and not refund.is_post_processed:
             refund._post_process()
         return refund.with_env(self.env)
+
+    def _refund_refused(self, transaction, amount, message, error=None):
+        """What a refund that the provider of `transaction` refused does to the operation.
+
+        The operation's first request to a provider refuses it all (`_get_refund_refused_error`):
+        nothing has left the database yet, and the user may try again or cancel without
+        refunding. After a provider accepted another refund of the same operation, refusing
+        would roll back the record of money that did go back to the customer: the books would
+        no longer say where it went. So the operation goes on, the refused amount stays as the
+        customer's credit (on the credit note, or on the payment of a prepayment), and the
+        order's chatter and an activity ask to refund it by hand. Returns an empty transaction
+        recordset."""
+        self.ensure_one()
+        if not get_call_scope(self.env, PROVIDER_REFUNDS_SCOPE):
+            raise self._get_refund_refused_error(transaction, amount, message) from error
+        transaction = transaction.sudo()
+        text = self.env._(
+            "%(provider)s refused the refund of %(amount)s on transaction %(transaction)s "
+            "(%(message)s) after it had accepted other refunds of this operation: the amount "
+            "stays as the customer's credit; refund it by hand or try again from the "
+            "transaction.",
+            provider=transaction.provider_id.name,
+            amount=transaction.currency_id.format(amount),
+            transaction=transaction.reference,
+            message=message,
+        )
+        self.message_post(body=Markup("<p>%s</p>") % text, subtype_xmlid="mail.mt_note")
+        # The user who asked for the refunds, or the salesperson when a scheduled action or a
+        # customer's confirmation on the portal ran the operation.
+        user = self.env.user
+        if user._is_superuser() or user.share:
+            user = self.user_id
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id or self.env.user.id,
+            summary=self.env._("Refund the customer by hand"),
+            note=text,
+        )
+        return self.env["payment.transaction"]
 
     def _refund_credit_note(self, credit_note, amount):
         """Pay `amount` of a posted credit note back to the customer. Several credit notes are

@@ -193,6 +193,99 @@ class TestProviderRefunds(DemoProviderMixin, OrderEndOfLifeCase):
         message = self._refused_refund(fake)
         self.assertIn("declined", message, msg="the provider's answer")
 
+    def paid_by_two_cards(self):
+        """A delivered, invoiced order of 500 paid by two card transactions, 300 and 200."""
+        order = self.confirmed_order([(self.storable, 5)])
+        self.deliver(order)
+        invoice = self.invoice(order)
+        first = self.demo_transaction(order, 300.0, invoices=invoice)
+        second = self.demo_transaction(order, 200.0, invoices=invoice, prefix=f"{order.name}-2")
+        self.assertAlmostEqual(invoice.amount_residual, 0.0)
+        return order, invoice, first | second
+
+    def refusing_after(self, accepted):
+        """A `_send_refund_request` that lets the provider accept `accepted` refunds, then
+        makes it refuse the next ones; the transactions it was asked to refund, in order."""
+        original = type(self.env["payment.transaction"])._send_refund_request
+        asked = []
+
+        def fake(tx, amount_to_refund=None):
+            asked.append(tx)
+            if len(asked) > accepted:
+                raise ValidationError(tx.env._("Demo: the card issuer declined the refund"))
+            return original(tx, amount_to_refund=amount_to_refund)
+
+        return fake, asked
+
+    def test_refused_after_an_accepted_refund_keeps_the_refund_and_the_credit(self):
+        """Regression: the second refund refused rolled back the record of the first one,
+        which the provider had made: money gone with nothing in the books."""
+        order, invoice, _transactions = self.paid_by_two_cards()
+        fake, asked = self.refusing_after(1)
+        with patch.object(type(self.env["payment.transaction"]), "_send_refund_request", fake):
+            cancellation = order.with_user(self.sales_manager).cancel_with_reversal(
+                self.reason, refund_payments=True
+            )
+        self.assertEqual(len(asked), 2, msg="both refunds were asked for")
+        accepted, refused = asked
+        self.assertEqual(order.state, "cancel", msg="the cancellation stands")
+        refund = cancellation.sudo().refund_transaction_ids
+        self.assertEqual(refund.source_transaction_id, accepted, msg="the refund made is kept")
+        self.assertEqual(refund.state, "done")
+        self.assertEqual(cancellation.refund_payment_ids, refund.payment_id)
+        self.assertAlmostEqual(
+            sum(cancellation.credit_note_ids.mapped("amount_residual")),
+            refused.amount,
+            msg="the refused amount stays open on the credit note",
+        )
+        self.assertAlmostEqual(
+            self.receivable(), -refused.amount, msg="the customer holds it as credit"
+        )
+        self.assertAlmostEqual(invoice.amount_residual, 0.0)
+        self.assertFalse(
+            refused.child_transaction_ids.filtered(lambda t: t.state == "done"),
+            msg="nothing refunded on the refused transaction",
+        )
+        note = order.message_ids.filtered(lambda m: "refused the refund" in (m.body or ""))
+        self.assertEqual(len(note), 1, msg="the chatter says what to do")
+        self.assertIn(refused.reference, note.body)
+        self.assertIn("refund it by hand", note.body)
+        activity = order.activity_ids.filtered(lambda a: refused.reference in (a.note or ""))
+        self.assertEqual(activity.user_id, self.sales_manager, msg="the user is asked to act")
+
+    def test_revoke_after_a_refused_second_refund(self):
+        order, _invoice, _transactions = self.paid_by_two_cards()
+        fake, asked = self.refusing_after(1)
+        with patch.object(type(self.env["payment.transaction"]), "_send_refund_request", fake):
+            order.with_user(self.sales_manager).cancel_with_reversal(
+                self.reason, refund_payments=True
+            )
+        accepted = asked[0]
+        order.with_user(self.sales_manager).revoke_cancel()
+        self.assertEqual(order.state, "sale")
+        self.assertAlmostEqual(
+            self.receivable(),
+            accepted.amount,
+            msg="what went back is due again; the credit held pays the rest",
+        )
+
+    def test_first_of_two_refunds_refused_refuses_the_cancellation(self):
+        order, invoice, transactions = self.paid_by_two_cards()
+        fake, asked = self.refusing_after(0)
+        with patch.object(type(self.env["payment.transaction"]), "_send_refund_request", fake):
+            with self.assertRaises(UserError) as caught:
+                with self.env.cr.savepoint():
+                    order.with_user(self.sales_manager).cancel_with_reversal(
+                        self.reason, refund_payments=True
+                    )
+        self.assertEqual(len(asked), 1, msg="stopped at the first refusal, nothing was sent")
+        self.assertIn(order.name, caught.exception.args[0])
+        self.env.invalidate_all()
+        self.assertEqual(order.state, "sale", msg="nothing half done")
+        self.assertEqual(order.invoice_ids, invoice)
+        self.assertFalse(transactions.child_transaction_ids.exists())
+        self.assertAlmostEqual(self.receivable(), 0.0)
+
     # ---- revoke -----------------------------------------------------------------------------
     def test_revoke_bills_again_and_leaves_the_provider_refund(self):
         order, _invoice, tx = self.paid_by_card()

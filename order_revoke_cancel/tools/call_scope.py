@@ -41,6 +41,19 @@ def get_call_scope(env, name, default=None):
     return _scopes(env.cr).get(name, default)
 
 
+@contextmanager
+def joined_call_scope(env, name, factory):
+    """The value of the open scope `name` if a caller opened one, else a new scope holding
+    `factory()` until the block ends: nested engine methods share the outermost one's value
+    (a list they add to, say)."""
+    value = get_call_scope(env, name)
+    if value is not None:
+        yield value
+        return
+    with call_scope(env, name, factory()) as value:
+        yield value
+
+
 # ----------------------------------------------------------------------
 # State fields: written only by the engine's own methods
 # ----------------------------------------------------------------------
