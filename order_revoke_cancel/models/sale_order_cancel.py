@@ -22,6 +22,16 @@ from .sale_order_refund import provider_refunds_unit
 
 # Name of the call scope in which cancel_with_reversal hands its options to _action_cancel.
 CANCEL_OPTIONS_SCOPE = "order_cancel_options"
+# Name of the call scope holding the ids of the orders one call plans to cancel together
+# (`cancelled_together`): what they share is planned once for all of them.
+CANCELLED_TOGETHER_SCOPE = "order_cancelled_together"
+
+
+def cancelled_together(orders):
+    """Plan `orders` as cancelled together until the block ends (the preview and the
+    execution of one call): an authorization they share is voided by the last of them
+    (`_get_prepayment_plan`), not left to the others as if they stayed in force."""
+    return call_scope(orders.env, CANCELLED_TOGETHER_SCOPE, frozenset(orders.ids))
 
 
 class SaleOrderCancel(models.Model):
@@ -40,14 +50,16 @@ class SaleOrderCancel(models.Model):
         fee = check_number(self, fee, "fee")
         reason = resolve_record(self, "sale.order.cancel.reason", reason, "reason", required=False)
         impact = []
-        for order in self.filtered(lambda o: o.state != "cancel"):
-            order._check_cancel_fee_value(fee)
-            impact += order._get_cancel_impact_one(
-                receive_returns=bool(receive_returns),
-                refund_payments=bool(refund_payments),
-                fee=order._get_cancel_fee_amount(reason, fee),
-                reason=reason,
-            )
+        orders = self.filtered(lambda o: o.state != "cancel")
+        with cancelled_together(orders):
+            for order in orders:
+                order._check_cancel_fee_value(fee)
+                impact += order._get_cancel_impact_one(
+                    receive_returns=bool(receive_returns),
+                    refund_payments=bool(refund_payments),
+                    fee=order._get_cancel_fee_amount(reason, fee),
+                    reason=reason,
+                )
         return impact
 
     def _get_cancel_impact_one(
@@ -170,10 +182,11 @@ class SaleOrderCancel(models.Model):
         options = orders._get_cancel_options()
         # One plan, read before anything changes, checked and then applied: the preview's.
         reason = options.get_reason(self.env)
-        plans = {
-            order.id: order._prepare_cancel_plan(fee=options.get_fee(order.id), reason=reason)
-            for order in orders
-        }
+        with cancelled_together(orders):
+            plans = {
+                order.id: order._prepare_cancel_plan(fee=options.get_fee(order.id), reason=reason)
+                for order in orders
+            }
         orders._check_reversal_rights(options, plans)
         orders._split_shared_draft_invoices()
         ledger_vals = orders._prepare_cancellation_vals(options)

@@ -31,7 +31,9 @@ from odoo import Command, models
 from odoo.exceptions import UserError
 
 from ..tools import reconcile_receivables
+from ..tools.call_scope import get_call_scope
 from .sale_order_accounting_reversal import _split_kept
+from .sale_order_cancel import CANCELLED_TOGETHER_SCOPE
 from .sale_order_refund import _refund_support, _split_refund
 
 
@@ -58,7 +60,8 @@ class SaleOrderPrepayment(models.Model):
         What is open of a transaction for this order is `_get_prepayment_open_amount`. Its
         provider refunds at most what is left of it once the credit plan (`credits`) took its
         part. An authorization shared with other orders still in force is left to them (a
-        void voids all of it).
+        void voids all of it); when they are cancelled together (one call, see
+        `cancelled_together`), the last of them voids it, once.
 
         Transactions and payments are read as superuser: a salesman previews what a
         cancellation does without access to them, and nothing is written here; the items are
@@ -69,6 +72,7 @@ class SaleOrderPrepayment(models.Model):
             for transaction, amount in item.get("transactions") or []:
                 planned[transaction.id] = planned.get(transaction.id, 0.0) + amount
         transactions = self.sudo().transaction_ids.sorted("id")
+        together = get_call_scope(self.env, CANCELLED_TOGETHER_SCOPE, frozenset())
         # What pays the fee is read only for an order paid online (it reads the credit held).
         keep = self._get_prepayment_keep(credits, fee_total) if transactions else 0.0
         result = []
@@ -78,7 +82,9 @@ class SaleOrderPrepayment(models.Model):
                 continue
             if transaction.state == "authorized":
                 others = transaction.sale_order_ids - self
-                if others.filtered(lambda o: o.state != "cancel"):
+                if others.filtered(lambda o: o.state != "cancel" and o.id not in together):
+                    continue
+                if any(order.id > self.id for order in others if order.id in together):
                     continue
                 captured = transaction.child_transaction_ids.filtered(
                     lambda t, tx=transaction: t.state == "done" and t.operation == tx.operation

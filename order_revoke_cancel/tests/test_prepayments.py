@@ -218,6 +218,30 @@ class TestPrepayments(DemoProviderMixin, OrderEndOfLifeCase):
         order.invalidate_recordset(["amount_paid"])
         self.assertAlmostEqual(order.amount_paid, 0.0, msg="the order is to be paid again")
 
+    def test_authorization_of_two_orders_cancelled_together_voided_once(self):
+        """Regression: cancelling both orders of one authorized checkout in one call left the
+        authorization to the other order, each time, so nobody voided it."""
+        first = self.confirmed_order([(self.storable, 5)])  # 500
+        second = self.confirmed_order([(self.storable, 3)])  # 300
+        tx = self.demo_transaction(first | second, 800.0, state="authorized")
+        both = (first | second).with_user(self.sales_manager)
+        self.assertEqual(
+            self.money(first.with_user(self.sales_manager).get_cancel_impact()),
+            [],
+            msg="alone, the first leaves it to the second, still in force",
+        )
+        self.assertEqual(
+            self.money(both.get_cancel_impact()),
+            [("void_transaction", tx._name, tx.id, 800.0)],
+            msg="together: voided once, by the last of them",
+        )
+        cancellations = both.cancel_with_reversal(self.reason)
+        self.assertEqual(tx.state, "cancel", msg="voided at the provider")
+        self.assertEqual(cancellations.sudo().void_transaction_ids, tx)
+        self.assertEqual(
+            cancellations.filtered(lambda c: c.order_id == second).sudo().void_transaction_ids, tx
+        )
+
     def test_cancel_lines_leaves_prepayments(self):
         order, _tx = self.prepaid_order(qty=10)
         impact = order.with_user(self.sales_manager).get_line_cancel_impact(
