@@ -1,5 +1,6 @@
 from . import account_move
 from . import account_move_line
+from . import payment_transaction
 from . import res_company
 from . import res_config_settings
 from . import sale_cancel_reason

@@ -3,6 +3,8 @@ paid before the order was invoiced, or only authorized) is refunded, kept as cre
 by a cancellation, and shown in its preview (Odoo's demo provider, installed in the test
 database only by bin/run-tests)."""
 
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
 from .common import DemoProviderMixin, OrderEndOfLifeCase
@@ -93,6 +95,39 @@ class TestPrepayments(DemoProviderMixin, OrderEndOfLifeCase):
         self.assertFalse(self.money(self.preview(order, True)), msg="nothing left to refund")
         invoice = self.invoice(order)
         self.assertAlmostEqual(invoice.amount_residual, 500.0, msg="billed, to be paid again")
+
+    def test_refund_confirmed_later_is_matched_with_the_prepayment(self):
+        """Regression: a prepayment's refund that the provider confirmed later got its payment
+        from Odoo's cron unreconciled, and the prepayment still showed as usable credit."""
+        order, tx = self.prepaid_order()
+
+        def pending(source, amount_to_refund=None):
+            refund = source._create_child_transaction(amount_to_refund, is_refund=True)
+            refund._handle_notification_data(
+                "demo", {"reference": refund.reference, "simulated_state": "pending"}
+            )
+            return refund
+
+        Transaction = type(self.env["payment.transaction"])
+        with patch.object(Transaction, "_send_refund_request", pending):
+            cancellation = order.with_user(self.sales_manager).cancel_with_reversal(
+                self.reason, refund_payments=True
+            )
+        refund = cancellation.sudo().refund_transaction_ids
+        self.assertEqual(refund.state, "pending", msg="the provider confirms later")
+        self.assertFalse(refund.payment_id)
+        self.assertAlmostEqual(-self.source_line(tx).amount_residual, 500.0, msg="still open")
+
+        # The provider confirms; Odoo's cron post-processes the transaction.
+        refund._handle_notification_data(
+            "demo", {"reference": refund.reference, "simulated_state": "done"}
+        )
+        refund._post_process()
+
+        self.assertTrue(refund.payment_id, msg="Odoo made the refund's payment")
+        self.assertTrue(refund.payment_id.is_reconciled, msg="matched with the prepayment")
+        self.assertAlmostEqual(self.source_line(tx).amount_residual, 0.0, msg="no credit left")
+        self.assertAlmostEqual(self.receivable(), 0.0)
 
     def test_prepayment_kept_as_credit_without_refund(self):
         order, tx = self.prepaid_order()
