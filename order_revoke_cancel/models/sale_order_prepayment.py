@@ -270,7 +270,7 @@ class SaleOrderPrepayment(models.Model):
             result[order.id][1] |= refund
             # Confirmed at once (as the demo provider does): Odoo made its payment without
             # invoice to reconcile; it refunds the source payment. One confirmed later gets its
-            # payment from Odoo's cron, unreconciled: the accountant matches it.
+            # payment from Odoo's cron, matched then (`payment_transaction.py`).
             payment = refund.sudo().payment_id.with_env(self.env)
             if payment:
                 reconcile_receivables(payment.move_id | item["payment"].with_env(self.env).move_id)
